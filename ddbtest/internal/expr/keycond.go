@@ -1,0 +1,301 @@
+package expr
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/ddb-go/ddb/ddbtest/internal/av"
+)
+
+// KeyCondition is a compiled KeyConditionExpression. ParseKeyCondition
+// fills Conditions; Bind matches them to a key schema and fills HashName,
+// HashValue and Range.
+type KeyCondition struct {
+	Conditions []RangeCondition // one or two conditions, as written
+
+	HashName  string
+	HashValue av.Value
+	Range     *RangeCondition // nil when the sort key is unconstrained
+}
+
+// RangeCondition is one condition on a key attribute.
+type RangeCondition struct {
+	Name   string
+	Op     string     // "=", "<", "<=", ">", ">=", "BETWEEN" or "begins_with"
+	Values []av.Value // one value, two for BETWEEN
+}
+
+// ParseKeyCondition compiles a key condition expression: an equality on
+// the partition key, optionally ANDed with one condition on the sort key.
+// It reports DynamoDB's messages for conditions no key schema could
+// satisfy (OR, NOT, IN, <>, functions other than begins_with, nested paths,
+// several conditions on one attribute...).
+func ParseKeyCondition(src string, env *Env) (*KeyCondition, error) {
+	const kind = "KeyConditionExpression"
+	c, err := ParseCondition(kind, src, env)
+	if err != nil {
+		return nil, err
+	}
+	kc := &KeyCondition{}
+	if msg := kc.collect(c.root); msg != "" {
+		return nil, validationError(msg)
+	}
+	for _, rc := range kc.Conditions {
+		if msg := rc.checkTypes(); msg != "" {
+			return nil, validationError(msg)
+		}
+	}
+	if len(kc.Conditions) > 2 {
+		return nil, validationError("Conditions can be of length 1 or 2 only")
+	}
+	return kc, nil
+}
+
+var flipped = map[tokKind]tokKind{tEq: tEq, tLt: tGt, tLe: tGe, tGt: tLt, tGe: tLe}
+
+var cmpNames = map[tokKind]string{tEq: "=", tLt: "<", tLe: "<=", tGt: ">", tGe: ">=", tNe: "<>"}
+
+// collect walks the condition tree, appending one RangeCondition per
+// comparison, or returns DynamoDB's message for an unsupported construct.
+func (kc *KeyCondition) collect(c *cond) string {
+	switch c.kind {
+	case cOr:
+		return "Invalid operator used in KeyConditionExpression: OR"
+	case cNot:
+		return "Invalid operator used in KeyConditionExpression: NOT"
+	case cIn:
+		return "Invalid operator used in KeyConditionExpression: IN"
+	case cAnd:
+		if msg := kc.collect(c.kids[0]); msg != "" {
+			return msg
+		}
+		return kc.collect(c.kids[1])
+	}
+	args := c.args
+	rc := RangeCondition{}
+	switch c.kind {
+	case cCompare:
+		if c.cmp == tNe {
+			return "Invalid operator used in KeyConditionExpression: <>"
+		}
+		rc.Op = cmpNames[c.cmp]
+	case cBetween:
+		if args[0].kind != opPath {
+			return "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand"
+		}
+		rc.Op = "BETWEEN"
+	case cFunc:
+		fn := args[0]
+		switch fn.fn {
+		case "size":
+			return "KeyConditionExpressions cannot contain nested operations"
+		case "begins_with":
+		default:
+			return "Invalid operator used in KeyConditionExpression: " + fn.fn
+		}
+		if fn.args[0].kind != opPath {
+			return "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand"
+		}
+		args = fn.args
+		rc.Op = "begins_with"
+	}
+	pathIx := -1
+	for i, a := range args {
+		switch a.kind {
+		case opPath:
+			if pathIx >= 0 {
+				return "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
+			}
+			if a.path.Nested() {
+				return "KeyConditionExpressions cannot have conditions on nested attributes"
+			}
+			pathIx = i
+		case opFunc:
+			return "KeyConditionExpressions cannot contain nested operations"
+		}
+	}
+	if pathIx < 0 {
+		return "Invalid condition in KeyConditionExpression: No key attribute specified"
+	}
+	rc.Name = args[pathIx].path.Head()
+	for _, prev := range kc.Conditions {
+		if prev.Name == rc.Name {
+			return "KeyConditionExpressions must only contain one condition per key"
+		}
+	}
+	if pathIx != 0 { // :v < k is k > :v
+		rc.Op = cmpNames[flipped[c.cmp]]
+		rc.Values = []av.Value{*args[0].val}
+	} else {
+		for _, a := range args[1:] {
+			rc.Values = append(rc.Values, *a.val)
+		}
+	}
+	kc.Conditions = append(kc.Conditions, rc)
+	return ""
+}
+
+// checkTypes applies DynamoDB's operator/type rules for key conditions.
+func (rc *RangeCondition) checkTypes() string {
+	op := map[string]string{"=": "EQ", "<": "LT", "<=": "LE", ">": "GT", ">=": "GE", "BETWEEN": "BETWEEN", "begins_with": "BEGINS_WITH"}[rc.Op]
+	allowed := "S N B"
+	switch op {
+	case "EQ":
+		allowed = "S N B SS NS BS"
+	case "BEGINS_WITH":
+		allowed = "S B"
+	}
+	for _, v := range rc.Values {
+		if !strings.Contains(" "+allowed+" ", " "+v.Type.String()+" ") {
+			return "One or more parameter values were invalid: ComparisonOperator " + op + " is not valid for " + v.Type.String() + " AttributeValue type"
+		}
+	}
+	if op == "BETWEEN" {
+		if n, ok := av.Compare(rc.Values[0], rc.Values[1]); ok && n > 0 {
+			return "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"
+		}
+	}
+	return ""
+}
+
+// Bind matches the conditions to a table's or index's key schema
+// (rangeKey empty when there is no sort key) and fills HashName, HashValue
+// and Range, with DynamoDB's messages for a mismatch.
+func (kc *KeyCondition) Bind(hashKey string, hashType av.Type, rangeKey string, rangeType av.Type) error {
+	kc.HashName, kc.HashValue, kc.Range = "", av.Value{}, nil
+	if rangeKey == "" && len(kc.Conditions) > 1 {
+		return validationError("Query key condition not supported")
+	}
+	var hash, rng *RangeCondition
+	for i := range kc.Conditions {
+		switch kc.Conditions[i].Name {
+		case hashKey:
+			hash = &kc.Conditions[i]
+		case rangeKey:
+			rng = &kc.Conditions[i]
+		}
+	}
+	if hash == nil {
+		return validationError("Query condition missed key schema element: " + hashKey)
+	}
+	if err := checkSchemaType(hash, hashType); err != nil {
+		return err
+	}
+	if hash.Op != "=" {
+		return validationError("Query key condition not supported")
+	}
+	if rng == nil && len(kc.Conditions) > 1 {
+		return validationError("Query condition missed key schema element: " + rangeKey)
+	}
+	if rng != nil {
+		if err := checkSchemaType(rng, rangeType); err != nil {
+			return err
+		}
+	}
+	kc.HashName, kc.HashValue, kc.Range = hash.Name, hash.Values[0], rng
+	return nil
+}
+
+func checkSchemaType(rc *RangeCondition, t av.Type) error {
+	for _, v := range rc.Values {
+		if v.Type != t {
+			return validationError("One or more parameter values were invalid: Condition parameter type does not match schema type")
+		}
+	}
+	return nil
+}
+
+// Match reports whether a sort key value satisfies the condition.
+func (rc *RangeCondition) Match(v av.Value) bool {
+	switch rc.Op {
+	case "begins_with":
+		p := rc.Values[0]
+		switch {
+		case v.Type == av.S && p.Type == av.S:
+			return strings.HasPrefix(v.Str, p.Str)
+		case v.Type == av.B && p.Type == av.B:
+			return bytes.HasPrefix(v.Bytes, p.Bytes)
+		}
+		return false
+	case "BETWEEN":
+		lo, ok1 := av.Compare(v, rc.Values[0])
+		hi, ok2 := av.Compare(v, rc.Values[1])
+		return ok1 && ok2 && lo >= 0 && hi <= 0
+	}
+	n, ok := av.Compare(v, rc.Values[0])
+	if !ok {
+		return false
+	}
+	switch rc.Op {
+	case "=":
+		return n == 0
+	case "<":
+		return n < 0
+	case "<=":
+		return n <= 0
+	case ">":
+		return n > 0
+	}
+	return n >= 0 // ">="
+}
+
+// Bound is one end of a sort key range.
+type Bound struct {
+	Value     av.Value
+	Inclusive bool
+}
+
+// Bounds returns the sort key range the condition selects, for walking an
+// ordered index; a nil bound means unbounded on that side. Every value
+// within the bounds satisfies the condition, so Match is not needed after
+// a range walk. begins_with gives [prefix, successor) where the successor
+// is the smallest value above every value starting with the prefix (no
+// upper bound when there is none, e.g. for an empty prefix).
+func (rc *RangeCondition) Bounds() (lower, upper *Bound) {
+	v := rc.Values[0]
+	switch rc.Op {
+	case "=":
+		return &Bound{v, true}, &Bound{v, true}
+	case "<":
+		return nil, &Bound{v, false}
+	case "<=":
+		return nil, &Bound{v, true}
+	case ">":
+		return &Bound{v, false}, nil
+	case ">=":
+		return &Bound{v, true}, nil
+	case "BETWEEN":
+		return &Bound{v, true}, &Bound{rc.Values[1], true}
+	}
+	// begins_with
+	var prefix []byte
+	if v.Type == av.S {
+		prefix = []byte(v.Str)
+	} else {
+		prefix = v.Bytes
+	}
+	succ := prefixSuccessor(prefix)
+	if succ == nil {
+		return &Bound{v, true}, nil
+	}
+	u := av.Value{Type: v.Type}
+	if v.Type == av.S {
+		u.Str = string(succ)
+	} else {
+		u.Bytes = succ
+	}
+	return &Bound{v, true}, &Bound{u, false}
+}
+
+// prefixSuccessor returns the smallest byte string greater than every
+// string starting with p, or nil if there is none.
+func prefixSuccessor(p []byte) []byte {
+	s := bytes.Clone(p)
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] < 0xFF {
+			s[i]++
+			return s[:i+1]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+package expr
+
+import (
+	"testing"
+
+	"github.com/ddb-go/ddb/ddbtest/internal/av"
+)
+
+func TestKeyCondition(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src      string
+		hash     string
+		rangeOp  string // "" for no range condition
+		rangeArg int    // number of values
+	}{
+		{"pk = :s", "x", "", 0},
+		{"#pk = :s", "x", "", 0},
+		{":s = pk", "x", "", 0},
+		{"pk = :s AND sk = :n1", "x", "=", 1},
+		{"sk = :n1 AND pk = :s", "x", "=", 1},
+		{"pk = :s AND sk < :n1", "x", "<", 1},
+		{"pk = :s AND :n1 < sk", "x", ">", 1},
+		{"pk = :s AND :n1 >= sk", "x", "<=", 1},
+		{"pk = :s AND sk BETWEEN :n1 AND :n2", "x", "BETWEEN", 2},
+		{"pk = :s AND begins_with(#sk, :n1)", "", "", 0}, // begins_with on N rejected at parse
+		{"(pk = :s) AND (sk > :n1)", "x", ">", 1},
+	}
+	for _, tt := range tests {
+		kc, err := ParseKeyCondition(tt.src, testEnv(t))
+		if tt.hash == "" {
+			if err == nil {
+				t.Errorf("ParseKeyCondition(%q): no error", tt.src)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseKeyCondition(%q): %v", tt.src, err)
+			continue
+		}
+		if err := kc.Bind("pk", av.S, "sk", av.N); err != nil {
+			t.Errorf("Bind(%q): %v", tt.src, err)
+			continue
+		}
+		if kc.HashName != "pk" || kc.HashValue.Str != tt.hash {
+			t.Errorf("%q: hash %s=%v", tt.src, kc.HashName, kc.HashValue)
+		}
+		switch {
+		case tt.rangeOp == "" && kc.Range != nil:
+			t.Errorf("%q: unexpected range %+v", tt.src, kc.Range)
+		case tt.rangeOp != "" && (kc.Range == nil || kc.Range.Op != tt.rangeOp || kc.Range.Name != "sk" || len(kc.Range.Values) != tt.rangeArg):
+			t.Errorf("%q: range %+v, want %s", tt.src, kc.Range, tt.rangeOp)
+		}
+	}
+}
+
+func TestKeyConditionErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ src, msg string }{
+		{"", "Invalid KeyConditionExpression: The expression can not be empty;"},
+		{"pk = ", `Invalid KeyConditionExpression: Syntax error; token: "<EOF>", near: "= "`},
+		{"pk = :s OR sk = :n1", "Invalid operator used in KeyConditionExpression: OR"},
+		{"NOT pk = :s", "Invalid operator used in KeyConditionExpression: NOT"},
+		{"pk IN (:s)", "Invalid operator used in KeyConditionExpression: IN"},
+		{"pk <> :s", "Invalid operator used in KeyConditionExpression: <>"},
+		{"attribute_exists(pk)", "Invalid operator used in KeyConditionExpression: attribute_exists"},
+		{"pk = :s AND contains(sk, :s)", "Invalid operator used in KeyConditionExpression: contains"},
+		{"size(pk) = :n1", "KeyConditionExpressions cannot contain nested operations"},
+		{":n1 BETWEEN sk AND :n2", "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand"},
+		{"begins_with(:s, sk)", "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand"},
+		{"pk = sk", "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"},
+		{"pk.a = :s", "KeyConditionExpressions cannot have conditions on nested attributes"},
+		{":s = :sa", "Invalid condition in KeyConditionExpression: No key attribute specified"},
+		{"pk = :s AND pk = :sa", "KeyConditionExpressions must only contain one condition per key"},
+		{"pk = :t", "One or more parameter values were invalid: ComparisonOperator EQ is not valid for BOOL AttributeValue type"},
+		{"pk = :s AND sk < :ss", "One or more parameter values were invalid: ComparisonOperator LT is not valid for SS AttributeValue type"},
+		{"pk = :s AND a = :s AND b = :s", "Conditions can be of length 1 or 2 only"},
+		{"pk = :s AND status = :s", "Invalid KeyConditionExpression: Attribute name is a reserved keyword; reserved keyword: status"},
+	}
+	for _, tt := range tests {
+		_, err := ParseKeyCondition(tt.src, testEnv(t))
+		if got := errText(err); got != tt.msg {
+			t.Errorf("ParseKeyCondition(%q)\n got %q\nwant %q", tt.src, got, tt.msg)
+		}
+	}
+}
+
+func TestKeyConditionBind(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src, hash, rng string
+		ht, rt         av.Type
+		msg            string
+	}{
+		{"pk = :s AND sk = :n1", "pk", "", av.S, 0, "Query key condition not supported"},
+		{"sk = :n1", "pk", "sk", av.S, av.N, "Query condition missed key schema element: pk"},
+		{"pk = :s AND foo = :n1", "pk", "sk", av.S, av.N, "Query condition missed key schema element: sk"},
+		{"pk < :s", "pk", "sk", av.S, av.N, "Query key condition not supported"},
+		{"pk = :n1", "pk", "sk", av.S, av.N, "One or more parameter values were invalid: Condition parameter type does not match schema type"},
+		{"pk = :s AND sk > :s", "pk", "sk", av.S, av.N, "One or more parameter values were invalid: Condition parameter type does not match schema type"},
+		{"pk = :s", "pk", "sk", av.S, av.N, ""},
+	}
+	for _, tt := range tests {
+		kc, err := ParseKeyCondition(tt.src, testEnv(t))
+		if err != nil {
+			t.Errorf("ParseKeyCondition(%q): %v", tt.src, err)
+			continue
+		}
+		if got := errText(kc.Bind(tt.hash, tt.ht, tt.rng, tt.rt)); got != tt.msg {
+			t.Errorf("Bind(%q) = %q, want %q", tt.src, got, tt.msg)
+		}
+	}
+}
+
+func TestRangeConditionMatchBounds(t *testing.T) {
+	t.Parallel()
+	s := func(x string) av.Value { return av.Value{Type: av.S, Str: x} }
+	n := func(x string) av.Value { return av.Value{Type: av.N, Str: x} }
+	tests := []struct {
+		rc     RangeCondition
+		v      av.Value
+		match  bool
+		lo, hi string // "" unbounded; "[x" inclusive, "(x" exclusive
+	}{
+		{RangeCondition{"k", "=", []av.Value{n("5")}}, n("5"), true, "[5", "[5"},
+		{RangeCondition{"k", "<", []av.Value{n("5")}}, n("4.9"), true, "", "(5"},
+		{RangeCondition{"k", "<=", []av.Value{n("5")}}, n("6"), false, "", "[5"},
+		{RangeCondition{"k", ">", []av.Value{n("5")}}, n("5"), false, "(5", ""},
+		{RangeCondition{"k", ">=", []av.Value{n("-1")}}, n("0"), true, "[-1", ""},
+		{RangeCondition{"k", "BETWEEN", []av.Value{n("1"), n("10")}}, n("10"), true, "[1", "[10"},
+		{RangeCondition{"k", "BETWEEN", []av.Value{n("1"), n("10")}}, n("10.5"), false, "[1", "[10"},
+		{RangeCondition{"k", "begins_with", []av.Value{s("ab")}}, s("abc"), true, "[ab", "(ac"},
+		{RangeCondition{"k", "begins_with", []av.Value{s("ab")}}, s("b"), false, "[ab", "(ac"},
+		{RangeCondition{"k", "begins_with", []av.Value{s("a\xff")}}, s("a\xff1"), true, "[a\xff", "(b"},
+		{RangeCondition{"k", "begins_with", []av.Value{s("")}}, s("x"), true, "[", ""},
+		{RangeCondition{"k", "=", []av.Value{n("5")}}, s("5"), false, "[5", "[5"},
+	}
+	bound := func(b *Bound) string {
+		if b == nil {
+			return ""
+		}
+		p := "("
+		if b.Inclusive {
+			p = "["
+		}
+		return p + b.Value.Str
+	}
+	for _, tt := range tests {
+		if got := tt.rc.Match(tt.v); got != tt.match {
+			t.Errorf("%+v Match(%v) = %v", tt.rc, tt.v, got)
+		}
+		lo, hi := tt.rc.Bounds()
+		if bound(lo) != tt.lo || bound(hi) != tt.hi {
+			t.Errorf("%+v Bounds = %q %q, want %q %q", tt.rc, bound(lo), bound(hi), tt.lo, tt.hi)
+		}
+	}
+	rc := RangeCondition{"k", "begins_with", []av.Value{{Type: av.B, Bytes: []byte{1, 0xff}}}}
+	lo, hi := rc.Bounds()
+	if string(lo.Value.Bytes) != "\x01\xff" || string(hi.Value.Bytes) != "\x02" || hi.Inclusive {
+		t.Errorf("binary bounds %v %v", lo, hi)
+	}
+}
