@@ -1,0 +1,181 @@
+// Command ddblocal runs a standalone DynamoDB-compatible server, usable by
+// any AWS SDK (point its endpoint at the printed URL) as a replacement for
+// DynamoDB Local:
+//
+//	go run github.com/ddb-go/ddb/cmd/ddblocal -addr 127.0.0.1:8000 [-data DIR]
+//
+// Tables and items are kept in memory unless -data names a directory; then
+// they are kept in DIR/ddblocal.db and survive a restart or a crash (every
+// acknowledged write is synced to disk first). The server is the one in
+// package github.com/ddb-go/ddb/ddbtest; any region and credentials are
+// accepted.
+//
+// Flags:
+//
+//	-addr host:port   address to listen on (default 127.0.0.1:8000)
+//	-data DIR         keep data in DIR, creating it if missing (default: in memory)
+//	-quiet            do not print the "listening" line
+//	-cpuprofile FILE  write a Go CPU profile of the server to FILE until it stops
+//
+// ddblocal stops gracefully on SIGINT or SIGTERM: it finishes the requests
+// in progress and closes the data file.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"syscall"
+	"time"
+
+	"github.com/ddb-go/ddb/ddbtest"
+)
+
+// dataFile is the name of the store file inside the -data directory.
+const dataFile = "ddblocal.db"
+
+// shutdownGrace bounds how long a stopping server waits for requests in
+// progress.
+const shutdownGrace = 5 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole program: it serves until ctx is done, and returns the
+// exit code (0 after a clean shutdown, 1 on a runtime failure, 2 on bad
+// usage). Errors are one line on stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ddblocal", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8000", "`host:port` to listen on")
+	data := fs.String("data", "", "keep tables in `DIR` (created if missing) instead of in memory")
+	quiet := fs.Bool("quiet", false, "do not print the listening line")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` until shutdown")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ddblocal: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "ddblocal: "+format+"\n", a...)
+		return 1
+	}
+
+	var opts []ddbtest.Option
+	where := "in-memory"
+	if *data != "" {
+		st, err := openStore(*data)
+		if err != nil {
+			return fail("cannot use data directory %s: %v", *data, reason(err))
+		}
+		opts = append(opts, ddbtest.WithStore(st))
+		where = *data
+	}
+	srv, err := newServer(opts...)
+	if err != nil {
+		return fail("cannot load tables from %s: %v", where, err)
+	}
+	defer srv.Close() // closes the store
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail("cannot listen on %s: %v", *addr, reason(err))
+	}
+	if *cpuprofile != "" {
+		stopProfile, err := startProfile(*cpuprofile)
+		if err != nil {
+			ln.Close()
+			return fail("cannot write CPU profile: %v", err)
+		}
+		defer stopProfile()
+	}
+
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	if !*quiet {
+		fmt.Fprintf(stdout, "ddblocal listening on http://%s (data: %s)\n", ln.Addr(), where)
+	}
+
+	select {
+	case err := <-served:
+		return fail("serving on %s: %v", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		hs.Close()
+	}
+	return 0
+}
+
+// openStore creates dir if needed and opens the store file in it.
+func openStore(dir string) (ddbtest.Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return ddbtest.OpenBoltStore(filepath.Join(dir, dataFile))
+}
+
+// newServer is ddbtest.NewUnstartedServer, turning its panic on a store
+// whose tables cannot be loaded into an error.
+func newServer(opts ...ddbtest.Option) (srv *ddbtest.Server, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return ddbtest.NewUnstartedServer(opts...), nil
+}
+
+// reason strips the operation and path wrappers from a system error
+// ("listen tcp 127.0.0.1:8000: bind: address already in use" becomes
+// "address already in use"), since the message names them already.
+func reason(err error) error {
+	if errors.Is(err, ddbtest.ErrStoreLocked) {
+		return ddbtest.ErrStoreLocked
+	}
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// startProfile starts a CPU profile written to path.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}

@@ -1,0 +1,100 @@
+package ddbtest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddb-go/ddb/ddbtest"
+)
+
+func createTable(ctx context.Context, c *dynamodb.Client, name string) {
+	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String(name),
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
+		BillingMode:          types.BillingModePayPerRequest,
+	})
+	if err != nil {
+		panic(err)
+	}
+}
+
+func ExampleNewServer() {
+	srv := ddbtest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	c := srv.Client() // or any SDK client with BaseEndpoint srv.URL
+	createTable(ctx, c, "users")
+	_, err := c.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String("users"),
+		Item:      map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "ada"}},
+	})
+	fmt.Println(err)
+	out, _ := c.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String("users"),
+		Key:       map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "ada"}},
+	})
+	fmt.Println(out.Item["id"].(*types.AttributeValueMemberS).Value)
+	// Output:
+	// <nil>
+	// ada
+}
+
+// ExampleNew shows the one-line setup in a test. (Examples cannot take a
+// *testing.T, so this one only shows the shape.)
+func ExampleNew() {
+	_ = func(t *testing.T) {
+		c := ddbtest.New(t) // closed by t.Cleanup
+		createTable(context.Background(), c, "users")
+	}
+}
+
+func ExampleServer_SweepTTL() {
+	now := time.Unix(1_700_000_000, 0)
+	srv := ddbtest.NewUnstartedServer(ddbtest.WithClock(func() time.Time { return now }))
+	defer srv.Close()
+	ctx := context.Background()
+	c := srv.Client()
+	createTable(ctx, c, "sessions")
+	_, _ = c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
+		TableName:               aws.String("sessions"),
+		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String("expires"), Enabled: aws.Bool(true)},
+	})
+	_, _ = c.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String("sessions"),
+		Item: map[string]types.AttributeValue{
+			"id":      &types.AttributeValueMemberS{Value: "s1"},
+			"expires": &types.AttributeValueMemberN{Value: "1700000060"},
+		},
+	})
+	now = now.Add(2 * time.Minute) // the clock function reads now
+	fmt.Println(srv.SweepTTL())
+	// Output: 1
+}
+
+func ExampleWithFaults() {
+	srv := ddbtest.NewUnstartedServer(ddbtest.WithFaults(ddbtest.Faults{
+		Seed: 1,
+		Rules: []ddbtest.FaultRule{
+			{Ops: []string{"GetItem"}, Kind: ddbtest.FaultThrottle, Rate: 1},
+		},
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	c := srv.Client(func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 })
+	createTable(ctx, c, "things")
+	_, err := c.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String("things"),
+		Key:       map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "x"}},
+	})
+	var pte *types.ProvisionedThroughputExceededException
+	fmt.Println(errors.As(err, &pte))
+	// Output: true
+}

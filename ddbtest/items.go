@@ -1,0 +1,902 @@
+package ddbtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/ddb-go/ddb/ddbtest/internal/av"
+)
+
+// exprParams are the expression attribute maps shared by item operations.
+type exprParams struct {
+	ExpressionAttributeNames  map[string]string
+	ExpressionAttributeValues av.Item
+}
+
+// legacyParams are the pre-expression parameters ddbtest rejects.
+type legacyParams struct {
+	Expected            json.RawMessage
+	ConditionalOperator json.RawMessage
+	AttributesToGet     json.RawMessage
+	AttributeUpdates    json.RawMessage
+	KeyConditions       json.RawMessage
+	QueryFilter         json.RawMessage
+	ScanFilter          json.RawMessage
+}
+
+func (l *legacyParams) check() error {
+	for _, p := range []struct {
+		name string
+		raw  json.RawMessage
+	}{
+		{"Expected", l.Expected}, {"ConditionalOperator", l.ConditionalOperator},
+		{"AttributesToGet", l.AttributesToGet}, {"AttributeUpdates", l.AttributeUpdates},
+		{"KeyConditions", l.KeyConditions}, {"QueryFilter", l.QueryFilter}, {"ScanFilter", l.ScanFilter},
+	} {
+		if len(p.raw) > 0 && string(p.raw) != "null" {
+			return validationError("ddbtest does not support the legacy parameter " + p.name + "; use expressions instead")
+		}
+	}
+	return nil
+}
+
+// expression is one expression parameter of a request.
+type expression struct {
+	name string // "ConditionExpression", ...
+	src  *string
+}
+
+// env builds the expression environment of a request from its expression
+// parameters (absent ones have a nil src), with DynamoDB's checks of
+// placeholder maps given without expressions to use them.
+func (p *exprParams) env(exprs ...expression) (*exprEnv, error) {
+	any, anyValued := false, false
+	var valued []string
+	for _, e := range exprs {
+		if e.name != "ProjectionExpression" {
+			valued = append(valued, e.name)
+			anyValued = anyValued || e.src != nil
+		}
+		any = any || e.src != nil
+	}
+	if p.ExpressionAttributeNames != nil && !any {
+		return nil, validationError("ExpressionAttributeNames can only be specified when using expressions")
+	}
+	if p.ExpressionAttributeValues != nil && len(valued) > 0 && !anyValued {
+		verb := " is null"
+		if len(valued) > 1 {
+			verb = " are null"
+		}
+		return nil, validationError("ExpressionAttributeValues can only be specified when using expressions: " + strings.Join(valued, " and ") + verb)
+	}
+	return newEnv(p.ExpressionAttributeNames, p.ExpressionAttributeValues)
+}
+
+// condOf parses an optional condition.
+func condOf(env *exprEnv, kind string, src *string) (condition, error) {
+	if src == nil {
+		return nil, nil
+	}
+	return env.parseCondition(kind, *src)
+}
+
+// projOf parses an optional projection.
+func projOf(env *exprEnv, src *string) (projection, error) {
+	if src == nil {
+		return nil, nil
+	}
+	return env.parseProjection(*src)
+}
+
+func finishEnv(env *exprEnv) error {
+	if env == nil {
+		return nil
+	}
+	return env.checkUnused()
+}
+
+// Keys.
+
+func typeMismatch(attr string, want av.Type, got av.Value) error {
+	return validationError("One or more parameter values were invalid: Type mismatch for key " + attr + " expected: " + want.String() + " actual: " + got.Type.String())
+}
+
+// checkKeyPart validates one key attribute value.
+func checkKeyPart(ka keyAttr, v av.Value, isHash bool, emptyPrefix string) error {
+	switch ka.typ {
+	case av.S:
+		if v.Str == "" {
+			return validationError(emptyPrefix + "The AttributeValue for a key attribute cannot contain an empty string value. Key: " + ka.name)
+		}
+		if isHash && len(v.Str) > 2048 {
+			return validationError("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes")
+		}
+		if !isHash && len(v.Str) > 1024 {
+			return validationError("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+		}
+	case av.B:
+		if len(v.Bytes) == 0 {
+			return validationError(emptyPrefix + "The AttributeValue for a key attribute cannot contain an empty binary value. Key: " + ka.name)
+		}
+		if isHash && len(v.Bytes) > 2048 {
+			return validationError("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes")
+		}
+		if !isHash && len(v.Bytes) > 1024 {
+			return validationError("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+		}
+	}
+	return nil
+}
+
+// itemKey validates the key attributes of a whole item (PutItem) and
+// returns its table key.
+func (t *table) itemKey(item av.Item) ([]byte, error) {
+	parts := [2]keyAttr{t.hash, t.rng}
+	var vals [2]av.Value
+	for i, ka := range parts {
+		if ka.name == "" {
+			continue
+		}
+		v, ok := item[ka.name]
+		if !ok {
+			return nil, validationError("One or more parameter values were invalid: Missing the key " + ka.name + " in the item")
+		}
+		if v.Type != ka.typ {
+			return nil, typeMismatch(ka.name, ka.typ, v)
+		}
+		if err := checkKeyPart(ka, v, i == 0, "One or more parameter values are not valid. "); err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return t.encodeKey(vals[0], vals[1]), nil
+}
+
+// keyOf validates a Key parameter (exactly the key attributes) and returns
+// the table key.
+func (t *table) keyOf(key av.Item) ([]byte, error) {
+	n := 1
+	if t.rng.name != "" {
+		n = 2
+	}
+	if len(key) != n {
+		return nil, validationError("The provided key element does not match the schema")
+	}
+	parts := [2]keyAttr{t.hash, t.rng}
+	var vals [2]av.Value
+	for i, ka := range parts[:n] {
+		v, ok := key[ka.name]
+		if !ok || v.Type != ka.typ {
+			return nil, validationError("The provided key element does not match the schema")
+		}
+		if err := checkKeyPart(ka, v, i == 0, "One or more parameter values are not valid. "); err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return t.encodeKey(vals[0], vals[1]), nil
+}
+
+func (t *table) encodeKey(h, r av.Value) []byte {
+	b := make([]byte, 0, 32)
+	b = appendPartition(b, h)
+	if t.rng.name != "" {
+		b = appendEnc(b, r)
+	}
+	return b
+}
+
+// keyItem returns the key attributes of item.
+func (t *table) keyItem(item av.Item) av.Item {
+	k := av.Item{t.hash.name: item[t.hash.name]}
+	if t.rng.name != "" {
+		k[t.rng.name] = item[t.rng.name]
+	}
+	return k
+}
+
+// checkIndexKeys validates the index key attributes an item carries. The
+// caller holds t.mu (either mode).
+func (t *table) checkIndexKeys(item av.Item) error {
+	for _, ix := range t.indexes {
+		for i, ka := range [2]keyAttr{ix.hash, ix.rng} {
+			if ka.name == "" {
+				continue
+			}
+			v, ok := item[ka.name]
+			if !ok {
+				continue
+			}
+			if v.Type != ka.typ {
+				return validationError("One or more parameter values were invalid: Type mismatch for Index Key " + ka.name + " Expected: " + ka.typ.String() + " Actual: " + v.Type.String() + " IndexName: " + ix.name)
+			}
+			if (v.Type == av.S && v.Str == "") || (v.Type == av.B && len(v.Bytes) == 0) {
+				kind := map[bool]string{true: "string", false: "binary"}[v.Type == av.S]
+				return validationError("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty " + kind + " value. IndexName: " + ix.name + ", IndexKey: " + ka.name)
+			}
+			if err := checkKeyPart(ka, v, i == 0, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// key returns the index key of item (whose table key is tk), or nil when
+// the item is not in the index (sparse index).
+func (ix *index) key(item av.Item, tk []byte) []byte {
+	h, ok := item[ix.hash.name]
+	if !ok || h.Type != ix.hash.typ {
+		return nil
+	}
+	b := make([]byte, 0, 32+len(tk))
+	b = appendPartition(b, h)
+	if ix.rng.name != "" {
+		r, ok := item[ix.rng.name]
+		if !ok || r.Type != ix.rng.typ {
+			return nil
+		}
+		b = appendEnc(b, r)
+	}
+	return append(b, tk...)
+}
+
+// projected reports whether attribute name is projected into ix.
+func (ix *index) projected(t *table, name string) bool {
+	switch ix.projType {
+	case "ALL":
+		return true
+	case "INCLUDE":
+		for _, a := range ix.include {
+			if a == name {
+				return true
+			}
+		}
+	}
+	return name == t.hash.name || name == t.rng.name || name == ix.hash.name || name == ix.rng.name
+}
+
+// project returns the part of item ix holds.
+func (ix *index) project(t *table, item av.Item) av.Item {
+	if ix.projType == "ALL" {
+		return item
+	}
+	out := make(av.Item, 4)
+	for k, v := range item {
+		if ix.projected(t, k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// projSize is the size of the part of item ix holds.
+func (ix *index) projSize(t *table, item av.Item, full int) int {
+	if ix.projType == "ALL" {
+		return full
+	}
+	n := 0
+	for k, v := range item {
+		if ix.projected(t, k) {
+			n += len(k) + v.Size()
+		}
+	}
+	return n
+}
+
+// Writes.
+
+type writeKind uint8
+
+const (
+	opPut writeKind = iota
+	opDelete
+	opUpdate
+	opCheck
+)
+
+// writeOp is one prepared single-item write: validated and parsed, ready
+// to be evaluated against the stored item under the table's lock.
+type writeOp struct {
+	t         *table
+	kind      writeKind
+	key       []byte
+	keyItem   av.Item // Key parameter (delete, update, check)
+	item      av.Item // PutItem's item
+	rec       []byte  // PutItem's record, precomputed
+	size      int     // PutItem's item size
+	cond      condition
+	upd       updater
+	returnOld bool // ReturnValuesOnConditionCheckFailure ALL_OLD
+}
+
+// writeResult is what evaluating a writeOp produced.
+type writeResult struct {
+	oldRec  []byte
+	old     av.Item // decoded when needed
+	new     av.Item
+	newRec  []byte
+	newSize int
+}
+
+// eval checks op's condition against the stored item and computes the new
+// item. The caller holds op.t.mu for writing.
+func (op *writeOp) eval(needOld bool) (*writeResult, error) {
+	t := op.t
+	res := &writeResult{}
+	oldRec, exists := t.tree.Get(op.key)
+	if exists {
+		res.oldRec = oldRec
+		if needOld || op.cond != nil || op.kind == opUpdate || len(t.indexes) > 0 {
+			res.old = decodeRecord(oldRec)
+		}
+	}
+	if op.cond != nil && !op.cond.Eval(res.old) {
+		if op.returnOld && exists {
+			return nil, conditionalError(res.old)
+		}
+		return nil, conditionalError(nil)
+	}
+	switch op.kind {
+	case opPut:
+		res.new, res.newRec, res.newSize = op.item, op.rec, op.size
+	case opUpdate:
+		base := res.old
+		if base == nil {
+			base = av.CloneItem(op.keyItem)
+		}
+		n, err := op.upd.Apply(base)
+		if err != nil {
+			return nil, err
+		}
+		size := av.ItemSize(n)
+		if size > av.MaxItemSize {
+			return nil, validationError("Item size to update has exceeded the maximum allowed size")
+		}
+		if err := t.checkIndexKeys(n); err != nil {
+			return nil, err
+		}
+		res.new, res.newSize, res.newRec = n, size, makeRecord(n, size)
+	}
+	return res, nil
+}
+
+// commit applies res to the table and its indexes, returning the consumed
+// capacity. The caller holds t.mu for writing.
+func (t *table) commit(key []byte, res *writeResult, c *capacity) error {
+	oldSize := 0
+	if res.oldRec != nil {
+		oldSize = recordSize(res.oldRec)
+	}
+	if res.newRec == nil && res.oldRec == nil {
+		c.units += writeUnits(0)
+		return nil
+	}
+	for _, ix := range t.indexes {
+		var oldK, newK []byte
+		if res.old != nil {
+			oldK = ix.key(res.old, key)
+		}
+		if res.new != nil {
+			newK = ix.key(res.new, key)
+		}
+		same := oldK != nil && newK != nil && bytes.Equal(oldK, newK)
+		units := 0.0
+		if oldK != nil {
+			ps := ix.projSize(t, res.old, oldSize)
+			ix.size -= int64(ps)
+			units = writeUnits(ps)
+			if !same {
+				if err := ix.tree.Delete(oldK); err != nil {
+					return err
+				}
+				ix.items--
+			}
+		}
+		if newK != nil {
+			ps := ix.projSize(t, res.new, res.newSize)
+			ix.size += int64(ps)
+			u := writeUnits(ps)
+			if same {
+				units = max(units, u)
+			} else {
+				units += u
+				if err := ix.tree.Put(newK, key); err != nil {
+					return err
+				}
+				ix.items++
+			}
+		}
+		if units > 0 {
+			c.addIndex(ix.name, ix.global, units)
+		}
+	}
+	if res.newRec != nil {
+		if err := t.tree.Put(key, res.newRec); err != nil {
+			return err
+		}
+		if res.oldRec == nil {
+			t.items++
+		}
+	} else {
+		if err := t.tree.Delete(key); err != nil {
+			return err
+		}
+		t.items--
+	}
+	t.size += int64(res.newSize - oldSize)
+	c.units += writeUnits(max(oldSize, res.newSize))
+	return nil
+}
+
+// lockWrite locks t for writing, failing if it was deleted meanwhile.
+func (t *table) lockWrite() error {
+	t.mu.Lock()
+	if t.deleted {
+		t.mu.Unlock()
+		return notFoundError()
+	}
+	return nil
+}
+
+// lockRead locks t for reading, failing if it was deleted meanwhile.
+func (t *table) lockRead() error {
+	t.mu.RLock()
+	if t.deleted {
+		t.mu.RUnlock()
+		return notFoundError()
+	}
+	return nil
+}
+
+// locked runs fn with t locked for writing or reading.
+func (t *table) locked(write bool, fn func() error) error {
+	if write {
+		if err := t.lockWrite(); err != nil {
+			return err
+		}
+		defer t.mu.Unlock()
+	} else {
+		if err := t.lockRead(); err != nil {
+			return err
+		}
+		defer t.mu.RUnlock()
+	}
+	return fn()
+}
+
+// run evaluates and commits a single write atomically.
+func (op *writeOp) run(needOld bool, c *capacity) (*writeResult, error) {
+	t := op.t
+	if err := t.lockWrite(); err != nil {
+		return nil, err
+	}
+	defer t.mu.Unlock()
+	res, err := op.eval(needOld)
+	if err != nil {
+		if _, ok := err.(*apiError); ok && c != nil {
+			c.units += writeUnits(0)
+		}
+		return nil, err
+	}
+	if op.kind == opCheck {
+		return res, nil
+	}
+	return res, t.commit(op.key, res, c)
+}
+
+func checkReturnValues(rv string, allowed ...string) error {
+	switch rv {
+	case "", "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW":
+	default:
+		return validationError("1 validation error detected: Value '" + rv + "' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
+	}
+	if rv == "" || rv == "NONE" {
+		return nil
+	}
+	for _, a := range allowed {
+		if rv == a {
+			return nil
+		}
+	}
+	return validationError("ReturnValues can only be ALL_OLD or NONE")
+}
+
+func checkReturnOnFailure(rv string) (bool, error) {
+	switch rv {
+	case "", "NONE":
+		return false, nil
+	case "ALL_OLD":
+		return true, nil
+	}
+	return false, validationError("1 validation error detected: Value '" + rv + "' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]")
+}
+
+func checkConsumedCapacity(rc string) error {
+	switch rc {
+	case "", "NONE", "TOTAL", "INDEXES":
+		return nil
+	}
+	return validationError("1 validation error detected: Value '" + rc + "' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]")
+}
+
+func wantCapacity(rc string) bool { return rc == "TOTAL" || rc == "INDEXES" }
+
+// validateNewItem validates an item to be written whole and returns its
+// record and size.
+func (t *table) validateNewItem(item av.Item) (key, rec []byte, size int, err error) {
+	if item == nil {
+		return nil, nil, 0, validationError("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null")
+	}
+	if err := av.ValidateItem(item); err != nil {
+		return nil, nil, 0, err
+	}
+	key, err = t.itemKey(item)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if err := t.locked(false, func() error { return t.checkIndexKeys(item) }); err != nil {
+		return nil, nil, 0, err
+	}
+	size = av.ItemSize(item)
+	if size > av.MaxItemSize {
+		return nil, nil, 0, validationError("One or more parameter values were invalid: Item size has exceeded the maximum allowed size")
+	}
+	return key, makeRecord(item, size), size, nil
+}
+
+type putItemInput struct {
+	writeFields
+	Item av.Item
+}
+
+func (in *putItemInput) field(k string, r *jreader) (ok bool, err error) {
+	if k == "Item" {
+		in.Item, err = r.item()
+		return true, err
+	}
+	return in.writeFields.field(k, r)
+}
+
+// commonChecks validates the parameters every single-item write shares.
+func commonChecks(l *legacyParams, rc, rvf string) (bool, error) {
+	if err := l.check(); err != nil {
+		return false, err
+	}
+	if err := checkConsumedCapacity(rc); err != nil {
+		return false, err
+	}
+	return checkReturnOnFailure(rvf)
+}
+
+func (s *Server) putItem(body []byte) ([]byte, error) {
+	var in putItemInput
+	if err := decodeFields(body, in.field); err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkReturnValues(in.ReturnValues, "ALL_OLD"); err != nil {
+		return nil, err
+	}
+	op, err := s.preparePut(t, in.Item, in.ConditionExpression, &in.exprParams)
+	if err != nil {
+		return nil, err
+	}
+	op.returnOld = retOld
+	c := &capacity{table: t.name}
+	res, err := op.run(false, c)
+	if err != nil {
+		return nil, err
+	}
+	return writeResponse(in.ReturnValues, res, c, in.ReturnConsumedCapacity, nil), nil
+}
+
+func (s *Server) preparePut(t *table, item av.Item, condSrc *string, p *exprParams) (*writeOp, error) {
+	env, err := p.env(expression{"ConditionExpression", condSrc})
+	if err != nil {
+		return nil, err
+	}
+	cond, err := condOf(env, "ConditionExpression", condSrc)
+	if err != nil {
+		return nil, err
+	}
+	if err := finishEnv(env); err != nil {
+		return nil, err
+	}
+	key, rec, size, err := t.validateNewItem(item)
+	if err != nil {
+		return nil, err
+	}
+	return &writeOp{t: t, kind: opPut, key: key, item: item, rec: rec, size: size, cond: cond}, nil
+}
+
+// writeResponse renders the response of PutItem, DeleteItem or UpdateItem.
+// updated lists the attributes an update touched (UPDATED_OLD/NEW).
+func writeResponse(rv string, res *writeResult, c *capacity, rc string, updated []string) []byte {
+	b := make([]byte, 0, 64)
+	b = append(b, '{')
+	attrs := func() { b = append(b, `"Attributes":`...) }
+	switch rv {
+	case "ALL_OLD":
+		if res.oldRec != nil {
+			attrs()
+			b = append(b, recordJSON(res.oldRec)...)
+		}
+	case "ALL_NEW":
+		if res.newRec != nil {
+			attrs()
+			b = append(b, recordJSON(res.newRec)...)
+		}
+	case "UPDATED_OLD":
+		if d := pick(res.old, updated); len(d) > 0 {
+			attrs()
+			b = appendItem(b, d)
+		}
+	case "UPDATED_NEW":
+		if d := pick(res.new, updated); len(d) > 0 {
+			attrs()
+			b = appendItem(b, d)
+		}
+	}
+	if wantCapacity(rc) {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, `"ConsumedCapacity":`...)
+		b = appendCapacity(b, c, rc)
+	}
+	return append(b, '}')
+}
+
+// pick returns the attributes of item named in names.
+func pick(item av.Item, names []string) av.Item {
+	var out av.Item
+	for _, k := range names {
+		if v, ok := item[k]; ok {
+			if out == nil {
+				out = av.Item{}
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+type getItemInput struct {
+	TableName              *string
+	Key                    av.Item
+	ConsistentRead         bool
+	ProjectionExpression   *string
+	ReturnConsumedCapacity string
+	exprParams
+	legacyParams
+}
+
+func (s *Server) getItem(body []byte) ([]byte, error) {
+	var in getItemInput
+	if err := decodeFields(body, in.field); err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.legacyParams.check(); err != nil {
+		return nil, err
+	}
+	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	proj, key, err := s.prepareGet(t, in.Key, in.ProjectionExpression, &in.exprParams)
+	if err != nil {
+		return nil, err
+	}
+	var rec []byte
+	var ok bool
+	if err := t.locked(false, func() error { rec, ok = t.tree.Get(key); return nil }); err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(rec)+16)
+	b = append(b, '{')
+	if ok {
+		b = append(b, `"Item":`...)
+		b = appendRecord(b, rec, proj)
+	}
+	if wantCapacity(in.ReturnConsumedCapacity) {
+		if ok {
+			b = append(b, ',')
+		}
+		size := 0
+		if ok {
+			size = recordSize(rec)
+		}
+		c := &capacity{table: t.name, read: true, units: readUnits(size, in.ConsistentRead)}
+		b = append(b, `"ConsumedCapacity":`...)
+		b = appendCapacity(b, c, in.ReturnConsumedCapacity)
+	}
+	return append(b, '}'), nil
+}
+
+// prepareGet validates a key and parses a projection.
+func (s *Server) prepareGet(t *table, keyItem av.Item, projSrc *string, p *exprParams) (projection, []byte, error) {
+	env, err := p.env(expression{"ProjectionExpression", projSrc})
+	if err != nil {
+		return nil, nil, err
+	}
+	proj, err := projOf(env, projSrc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := finishEnv(env); err != nil {
+		return nil, nil, err
+	}
+	if keyItem == nil {
+		return nil, nil, validationError("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null")
+	}
+	if err := av.ValidateItem(keyItem); err != nil {
+		return nil, nil, err
+	}
+	key, err := t.keyOf(keyItem)
+	return proj, key, err
+}
+
+// appendRecord appends the item of rec, projected by proj when not nil.
+func appendRecord(b, rec []byte, proj projection) []byte {
+	if proj == nil {
+		return append(b, recordJSON(rec)...)
+	}
+	return appendItem(b, proj.Apply(decodeRecord(rec)))
+}
+
+type deleteItemInput struct {
+	writeFields
+}
+
+func (s *Server) deleteItem(body []byte) ([]byte, error) {
+	var in deleteItemInput
+	if err := decodeFields(body, in.field); err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkReturnValues(in.ReturnValues, "ALL_OLD"); err != nil {
+		return nil, err
+	}
+	op, err := s.prepareKeyed(t, opDelete, in.Key, in.ConditionExpression, nil, &in.exprParams)
+	if err != nil {
+		return nil, err
+	}
+	op.returnOld = retOld
+	c := &capacity{table: t.name}
+	res, err := op.run(false, c)
+	if err != nil {
+		return nil, err
+	}
+	return writeResponse(in.ReturnValues, res, c, in.ReturnConsumedCapacity, nil), nil
+}
+
+// prepareKeyed prepares a delete, update or condition check of the item
+// at keyItem.
+func (s *Server) prepareKeyed(t *table, kind writeKind, keyItem av.Item, condSrc, updSrc *string, p *exprParams) (*writeOp, error) {
+	env, err := p.env(expression{"UpdateExpression", updSrc}, expression{"ConditionExpression", condSrc})
+	if err != nil {
+		return nil, err
+	}
+	op := &writeOp{t: t, kind: kind, keyItem: keyItem}
+	if kind == opUpdate {
+		if updSrc == nil {
+			// An UpdateItem without an update expression only creates the
+			// item with its key (or leaves it as it is).
+			op.upd = identityUpdate{}
+		} else if op.upd, err = env.parseUpdate(*updSrc); err != nil {
+			return nil, err
+		}
+		for _, a := range op.upd.Attributes() {
+			if a == t.hash.name || a == t.rng.name {
+				return nil, validationError("One or more parameter values were invalid: Cannot update attribute " + a + ". This attribute is part of the key")
+			}
+		}
+	}
+	if op.cond, err = condOf(env, "ConditionExpression", condSrc); err != nil {
+		return nil, err
+	}
+	if err := finishEnv(env); err != nil {
+		return nil, err
+	}
+	if keyItem == nil {
+		return nil, validationError("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null")
+	}
+	if err := av.ValidateItem(keyItem); err != nil {
+		return nil, err
+	}
+	if op.key, err = t.keyOf(keyItem); err != nil {
+		return nil, err
+	}
+	return op, nil
+}
+
+type identityUpdate struct{}
+
+func (identityUpdate) Apply(item av.Item) (av.Item, error) { return item, nil }
+func (identityUpdate) Attributes() []string                { return nil }
+
+type updateItemInput struct {
+	writeFields
+	UpdateExpression *string
+}
+
+func (in *updateItemInput) field(k string, r *jreader) (ok bool, err error) {
+	if k == "UpdateExpression" {
+		in.UpdateExpression, err = r.str()
+		return true, err
+	}
+	return in.writeFields.field(k, r)
+}
+
+func (s *Server) updateItem(body []byte) ([]byte, error) {
+	var in updateItemInput
+	if err := decodeFields(body, in.field); err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkReturnValues(in.ReturnValues, "ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"); err != nil {
+		return nil, err
+	}
+	op, err := s.prepareKeyed(t, opUpdate, in.Key, in.ConditionExpression, in.UpdateExpression, &in.exprParams)
+	if err != nil {
+		return nil, err
+	}
+	op.returnOld = retOld
+	c := &capacity{table: t.name}
+	res, err := op.run(true, c)
+	if err != nil {
+		return nil, err
+	}
+	return writeResponse(in.ReturnValues, res, c, in.ReturnConsumedCapacity, op.upd.Attributes()), nil
+}
+
+// backfill indexes every item of t in ix (a new GSI). The caller holds
+// t.mu for writing.
+func (t *table) backfill(ix *index) error {
+	var err error
+	t.tree.Ascend(nil, func(key, rec []byte) bool {
+		item := decodeRecord(rec)
+		if item[ix.hash.name].Type != ix.hash.typ && ix.hash.typ != av.Invalid {
+			if _, ok := item[ix.hash.name]; ok {
+				return true // wrong type: DynamoDB reports a violation; skip
+			}
+		}
+		k := ix.key(item, key)
+		if k == nil {
+			return true
+		}
+		if err = ix.tree.Put(k, key); err != nil {
+			return false
+		}
+		ix.items++
+		ix.size += int64(ix.projSize(t, item, recordSize(rec)))
+		return true
+	})
+	return err
+}

@@ -1,0 +1,510 @@
+package ddbtest
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/ddb-go/ddb/ddbtest/internal/av"
+)
+
+// pageBytes is DynamoDB's limit on the data a Query or Scan evaluates for
+// one page.
+const pageBytes = 1 << 20
+
+type readInput struct {
+	TableName              *string
+	IndexName              *string
+	FilterExpression       *string
+	ProjectionExpression   *string
+	Select                 string
+	Limit                  *int
+	ConsistentRead         bool
+	ExclusiveStartKey      av.Item
+	ReturnConsumedCapacity string
+	exprParams
+	legacyParams
+}
+
+type queryInput struct {
+	readInput
+	KeyConditionExpression *string
+	ScanIndexForward       *bool
+}
+
+type scanInput struct {
+	readInput
+	Segment       *int
+	TotalSegments *int
+}
+
+// readPlan is a prepared Query or Scan.
+type readPlan struct {
+	t       *table
+	ix      *index // nil: the table itself
+	tree    Tree
+	forward bool
+	start   []byte // Ascend's from, or Descend's before
+	end     []byte // forward scans stop at keys >= end (nil: no bound)
+	prefix  []byte // keys must start with prefix (Query's partition)
+	rng     *keyRange
+	limit   int
+	filter  condition
+	proj    projection
+	count   bool // Select COUNT
+	fullLSI bool // return table items for an LSI (ALL_ATTRIBUTES)
+	consist bool
+	capMode string
+}
+
+// keyRange is a sort key condition over encoded keys (see keys.go).
+type keyRange struct {
+	op   string
+	a, b []byte
+}
+
+// match reports whether the encoded key suffix k (the sort key onwards)
+// satisfies the condition.
+func (r *keyRange) match(k []byte) bool {
+	switch r.op {
+	case "=":
+		return bytes.HasPrefix(k, r.a)
+	case "<":
+		return bytes.Compare(k, r.a) < 0
+	case "<=":
+		return bytes.Compare(k, r.a) < 0 || bytes.HasPrefix(k, r.a)
+	case ">":
+		return bytes.Compare(k, r.a) > 0 && !bytes.HasPrefix(k, r.a)
+	case ">=":
+		return bytes.Compare(k, r.a) >= 0
+	case "BETWEEN":
+		return bytes.Compare(k, r.a) >= 0 && (bytes.Compare(k, r.b) < 0 || bytes.HasPrefix(k, r.b))
+	case "begins_with":
+		return bytes.HasPrefix(k, r.a)
+	}
+	return false
+}
+
+// bounds returns where a forward walk starts and where a backward walk
+// starts (exclusive), relative to the partition prefix p.
+func (r *keyRange) bounds(p []byte) (from, before []byte) {
+	cat := func(x []byte) []byte { return append(append([]byte(nil), p...), x...) }
+	from, before = p, prefixEnd(p)
+	switch r.op {
+	case "=", "begins_with":
+		from, before = cat(r.a), prefixEnd(cat(r.a))
+	case "<":
+		before = cat(r.a)
+	case "<=":
+		before = prefixEnd(cat(r.a))
+	case ">", ">=":
+		from = cat(r.a)
+	case "BETWEEN":
+		from, before = cat(r.a), prefixEnd(cat(r.b))
+	}
+	return from, before
+}
+
+// keySchemaOf returns the hash and range attributes a read walks.
+func (p *readPlan) keySchema() (hash, rng keyAttr) {
+	if p.ix != nil {
+		return p.ix.hash, p.ix.rng
+	}
+	return p.t.hash, p.t.rng
+}
+
+// prepareRead does what Query and Scan share: table, index, Select,
+// Limit, projection, filter.
+func (s *Server) prepareRead(in *readInput, isQuery bool, keyCond *string) (*readPlan, *exprEnv, error) {
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := in.legacyParams.check(); err != nil {
+		return nil, nil, err
+	}
+	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, nil, err
+	}
+	p := &readPlan{t: t, tree: t.tree, forward: true, consist: in.ConsistentRead, capMode: in.ReturnConsumedCapacity}
+	if in.Limit != nil {
+		if *in.Limit < 1 {
+			return nil, nil, validationError("1 validation error detected: Value '" + strconv.Itoa(*in.Limit) + "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")
+		}
+		p.limit = *in.Limit
+	}
+	t.mu.RLock()
+	if in.IndexName != nil {
+		p.ix = t.findIndex(*in.IndexName)
+		if p.ix == nil {
+			t.mu.RUnlock()
+			return nil, nil, validationError("The table does not have the specified index: " + *in.IndexName)
+		}
+		p.tree = p.ix.tree
+	}
+	t.mu.RUnlock()
+	if p.ix != nil && p.ix.global && in.ConsistentRead {
+		return nil, nil, validationError("Consistent reads are not supported on global secondary indexes")
+	}
+	switch in.Select {
+	case "", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "COUNT", "SPECIFIC_ATTRIBUTES":
+	default:
+		return nil, nil, validationError("1 validation error detected: Value '" + in.Select + "' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]")
+	}
+	if in.ProjectionExpression != nil && in.Select != "" && in.Select != "SPECIFIC_ATTRIBUTES" {
+		what := in.Select
+		if what == "COUNT" {
+			what = "only the Count"
+		}
+		return nil, nil, validationError("1 validation error detected: Cannot specify the ProjectionExpression when choosing to get " + what)
+	}
+	switch in.Select {
+	case "SPECIFIC_ATTRIBUTES":
+		if in.ProjectionExpression == nil {
+			return nil, nil, validationError("1 validation error detected: Value 'SPECIFIC_ATTRIBUTES' at 'select' failed to satisfy constraint: Select type SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet")
+		}
+	case "ALL_PROJECTED_ATTRIBUTES":
+		if p.ix == nil {
+			return nil, nil, validationError("1 validation error detected: ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+		}
+	case "ALL_ATTRIBUTES":
+		if p.ix != nil && p.ix.projType != "ALL" {
+			if p.ix.global {
+				return nil, nil, validationError("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index " + p.ix.name + " because its projection type is not ALL")
+			}
+			p.fullLSI = true
+		}
+	case "COUNT":
+		p.count = true
+	}
+	exprs := []expression{{"ProjectionExpression", in.ProjectionExpression}, {"FilterExpression", in.FilterExpression}}
+	if isQuery {
+		exprs = append(exprs, expression{"KeyConditionExpression", keyCond})
+	}
+	env, err := in.exprParams.env(exprs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.filter, err = condOf(env, "FilterExpression", in.FilterExpression); err != nil {
+		return nil, nil, err
+	}
+	if p.proj, err = projOf(env, in.ProjectionExpression); err != nil {
+		return nil, nil, err
+	}
+	return p, env, nil
+}
+
+// startKey converts an ExclusiveStartKey into the tree key to resume
+// after.
+func (p *readPlan) startKey(esk av.Item) ([]byte, error) {
+	if err := av.ValidateItem(esk); err != nil {
+		return nil, err
+	}
+	t := p.t
+	want := 1
+	if t.rng.name != "" {
+		want++
+	}
+	check := func(ka keyAttr) (av.Value, error) {
+		v, ok := esk[ka.name]
+		if !ok || v.Type != ka.typ {
+			return v, validationError("The provided starting key is invalid: The provided key element does not match the schema")
+		}
+		return v, nil
+	}
+	h, err := check(t.hash)
+	if err != nil {
+		return nil, err
+	}
+	var r av.Value
+	if t.rng.name != "" {
+		if r, err = check(t.rng); err != nil {
+			return nil, err
+		}
+	}
+	tk := t.encodeKey(h, r)
+	if p.ix == nil {
+		if len(esk) != want {
+			return nil, validationError("The provided starting key is invalid: The provided key element does not match the schema")
+		}
+		return tk, nil
+	}
+	for _, ka := range [2]keyAttr{p.ix.hash, p.ix.rng} {
+		if ka.name == "" {
+			continue
+		}
+		if _, err := check(ka); err != nil {
+			return nil, err
+		}
+		if ka.name != t.hash.name && ka.name != t.rng.name {
+			want++
+		}
+	}
+	if len(esk) != want {
+		return nil, validationError("The provided starting key is invalid: The provided key element does not match the schema")
+	}
+	return p.ix.key(esk, tk), nil
+}
+
+// keyFromTreeKey decodes the LastEvaluatedKey from the tree key k of the
+// table or index walked; ok is false if k is malformed.
+func (p *readPlan) keyFromTreeKey(k []byte) (av.Item, bool) {
+	out := av.Item{}
+	var attrs []keyAttr
+	if p.ix != nil {
+		attrs = append(attrs, p.ix.hash, p.ix.rng)
+	}
+	attrs = append(attrs, p.t.hash, p.t.rng)
+	for i, ka := range attrs {
+		if i%2 == 0 { // a partition key follows its 4-byte hash
+			if len(k) < 4 {
+				return nil, false
+			}
+			k = k[4:]
+		}
+		if ka.name == "" {
+			continue
+		}
+		v, rest, ok := decodeEnc(k, ka.typ)
+		if !ok {
+			return nil, false
+		}
+		out[ka.name], k = v, rest
+	}
+	return out, len(k) == 0
+}
+
+// lastKey renders the LastEvaluatedKey of the item rec.
+func (p *readPlan) lastKey(item av.Item) av.Item {
+	k := p.t.keyItem(item)
+	if p.ix != nil {
+		k[p.ix.hash.name] = item[p.ix.hash.name]
+		if p.ix.rng.name != "" {
+			k[p.ix.rng.name] = item[p.ix.rng.name]
+		}
+	}
+	return k
+}
+
+// run walks the tree and renders the response.
+func (p *readPlan) run() ([]byte, error) {
+	t := p.t
+	if err := t.lockRead(); err != nil {
+		return nil, err
+	}
+	defer t.mu.RUnlock()
+	b := make([]byte, 0, 256)
+	if p.count {
+		b = append(b, '{')
+	} else {
+		b = append(b, `{"Items":[`...)
+	}
+	count, scanned, size := 0, 0, 0
+	var lastRec, lastTreeKey []byte
+	more := false
+	matched := false
+	visit := func(key, val []byte) bool {
+		if p.prefix != nil && !bytes.HasPrefix(key, p.prefix) {
+			return false
+		}
+		if p.end != nil && bytes.Compare(key, p.end) >= 0 {
+			return false
+		}
+		if p.rng != nil {
+			if !p.rng.match(key[len(p.prefix):]) {
+				return !matched // skip up to the first match, stop after the last
+			}
+			matched = true
+		}
+		rec := val
+		if p.ix != nil {
+			var ok bool
+			if rec, ok = t.tree.Get(val); !ok {
+				return true // cannot happen: indexes are maintained under the lock
+			}
+		}
+		if scanned > 0 && size >= pageBytes {
+			more = true
+			return false
+		}
+		scanned++
+		var item av.Item
+		itemSize := recordSize(rec)
+		if p.ix != nil && p.ix.projType != "ALL" {
+			item = decodeRecord(rec)
+			if !p.fullLSI {
+				item = p.ix.project(t, item)
+			}
+			itemSize = av.ItemSize(item)
+		}
+		size += itemSize
+		lastRec, lastTreeKey = rec, key
+		if p.filter != nil {
+			if item == nil {
+				item = decodeRecord(rec)
+			}
+			if !p.filter.Eval(item) {
+				goto next
+			}
+		}
+		count++
+		if !p.count {
+			if count > 1 {
+				b = append(b, ',')
+			}
+			switch {
+			case p.proj != nil:
+				if item == nil {
+					item = decodeRecord(rec)
+				}
+				b = appendItem(b, p.proj.Apply(item))
+			case item != nil:
+				b = appendItem(b, item)
+			default:
+				b = append(b, recordJSON(rec)...)
+			}
+		}
+	next:
+		if p.limit > 0 && scanned >= p.limit {
+			more = true
+			return false
+		}
+		return true
+	}
+	if p.forward {
+		p.tree.Ascend(p.start, visit)
+	} else {
+		p.tree.Descend(p.start, visit)
+	}
+	if !p.count {
+		b = append(b, ']', ',')
+	}
+	b = append(b, `"Count":`...)
+	b = strconv.AppendInt(b, int64(count), 10)
+	b = append(b, `,"ScannedCount":`...)
+	b = strconv.AppendInt(b, int64(scanned), 10)
+	if more && lastRec != nil {
+		b = append(b, `,"LastEvaluatedKey":`...)
+		lek, ok := p.keyFromTreeKey(lastTreeKey)
+		if !ok {
+			lek = p.lastKey(decodeRecord(lastRec))
+		}
+		b = appendItem(b, lek)
+	}
+	if wantCapacity(p.capMode) {
+		c := &capacity{table: t.name, read: true}
+		u := readUnits(size, p.consist)
+		if p.ix != nil {
+			c.addIndex(p.ix.name, p.ix.global, u)
+		} else {
+			c.units = u
+		}
+		b = append(b, `,"ConsumedCapacity":`...)
+		b = appendCapacity(b, c, p.capMode)
+	}
+	return append(b, '}'), nil
+}
+
+func (s *Server) query(body []byte) ([]byte, error) {
+	var in queryInput
+	if err := decodeFields(body, in.field); err != nil {
+		return nil, err
+	}
+	p, env, err := s.prepareRead(&in.readInput, true, in.KeyConditionExpression)
+	if err != nil {
+		return nil, err
+	}
+	if in.KeyConditionExpression == nil {
+		return nil, validationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+	}
+	hash, rng := p.keySchema()
+	kc, err := env.parseKeyCondition(*in.KeyConditionExpression, hash, rng)
+	if err != nil {
+		return nil, err
+	}
+	if err := finishEnv(env); err != nil {
+		return nil, err
+	}
+	p.prefix = appendPartition(nil, kc.hashValue)
+	p.start = p.prefix
+	if in.ScanIndexForward != nil && !*in.ScanIndexForward {
+		p.forward = false
+		p.start = prefixEnd(p.prefix)
+	}
+	if kc.rng != nil {
+		r := &keyRange{op: kc.rng.op}
+		for i, v := range kc.rng.values {
+			e := appendEnc(nil, v)
+			if r.op == "begins_with" {
+				e = e[:len(e)-2] // drop the terminator: a prefix
+			}
+			if i == 0 {
+				r.a = e
+			} else {
+				r.b = e
+			}
+		}
+		p.rng = r
+		from, before := r.bounds(p.prefix)
+		if p.forward {
+			p.start = from
+		} else {
+			p.start = before
+		}
+	}
+	if in.ExclusiveStartKey != nil {
+		k, err := p.startKey(in.ExclusiveStartKey)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.HasPrefix(k, p.prefix) || (p.rng != nil && !p.rng.match(k[len(p.prefix):])) {
+			return nil, validationError("The provided starting key is outside query boundaries based on provided conditions")
+		}
+		if p.forward {
+			p.start = append(k, 0)
+		} else {
+			p.start = k
+		}
+	}
+	return p.run()
+}
+
+func (s *Server) scan(body []byte) ([]byte, error) {
+	var in scanInput
+	if err := decodeFields(body, in.field); err != nil {
+		return nil, err
+	}
+	p, env, err := s.prepareRead(&in.readInput, false, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := finishEnv(env); err != nil {
+		return nil, err
+	}
+	seg, total := 0, 1
+	switch {
+	case in.Segment != nil && in.TotalSegments == nil:
+		return nil, validationError("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
+	case in.Segment == nil && in.TotalSegments != nil:
+		return nil, validationError("The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
+	case in.Segment != nil:
+		seg, total = *in.Segment, *in.TotalSegments
+		if total < 1 || total > 1000000 {
+			return nil, validationError("1 validation error detected: Value '" + strconv.Itoa(total) + "' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000")
+		}
+		if seg < 0 || seg >= total {
+			return nil, validationError("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " + strconv.Itoa(seg) + " is not less than TotalSegments: " + strconv.Itoa(total))
+		}
+	}
+	p.start, p.end = segmentBounds(seg, total)
+	if in.ExclusiveStartKey != nil {
+		k, err := p.startKey(in.ExclusiveStartKey)
+		if err != nil {
+			return nil, err
+		}
+		k = append(k, 0)
+		if bytes.Compare(k, p.start) > 0 {
+			p.start = k
+		}
+	}
+	return p.run()
+}

@@ -1,0 +1,982 @@
+package ddbtest
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/ddb-go/ddb/ddbtest/internal/av"
+)
+
+// Wire shapes of table definitions.
+
+type keyElem struct {
+	AttributeName string
+	KeyType       string
+}
+
+type attrDef struct {
+	AttributeName string
+	AttributeType string
+}
+
+type projectionDef struct {
+	ProjectionType   string   `json:",omitempty"`
+	NonKeyAttributes []string `json:",omitempty"`
+}
+
+type throughputIn struct {
+	ReadCapacityUnits  *int64
+	WriteCapacityUnits *int64
+}
+
+type indexDef struct {
+	IndexName             *string
+	KeySchema             []keyElem
+	Projection            *projectionDef
+	ProvisionedThroughput *throughputIn
+}
+
+type throughputDesc struct {
+	NumberOfDecreasesToday int64
+	ReadCapacityUnits      int64
+	WriteCapacityUnits     int64
+}
+
+type billingSummary struct {
+	BillingMode                       string
+	LastUpdateToPayPerRequestDateTime float64 `json:",omitempty"`
+}
+
+type indexDesc struct {
+	IndexName             string
+	KeySchema             []keyElem
+	Projection            projectionDef
+	IndexStatus           string          `json:",omitempty"`
+	ProvisionedThroughput *throughputDesc `json:",omitempty"`
+	IndexSizeBytes        int64
+	ItemCount             int64
+	IndexArn              string
+}
+
+type tableDescription struct {
+	AttributeDefinitions      []attrDef
+	TableName                 string
+	KeySchema                 []keyElem
+	TableStatus               string
+	CreationDateTime          float64
+	ProvisionedThroughput     throughputDesc
+	TableSizeBytes            int64
+	ItemCount                 int64
+	TableArn                  string
+	TableId                   string
+	BillingModeSummary        *billingSummary `json:",omitempty"`
+	LocalSecondaryIndexes     []indexDesc     `json:",omitempty"`
+	GlobalSecondaryIndexes    []indexDesc     `json:",omitempty"`
+	DeletionProtectionEnabled bool
+}
+
+// tableMeta is a table's definition: what DescribeTable shows apart from
+// counts, and what a durable Store records (as JSON) to reload the table.
+type tableMeta struct {
+	Name               string
+	Attrs              []attrDef
+	KeySchema          []keyElem
+	PayPerReq          bool
+	Read, Write        int64
+	GSIs               []indexMeta `json:",omitempty"`
+	LSIs               []indexMeta `json:",omitempty"`
+	Created            float64
+	ID                 string
+	TTLAttr            string `json:",omitempty"`
+	TTLEnabled         bool   `json:",omitempty"`
+	DeletionProtection bool   `json:",omitempty"`
+}
+
+type indexMeta struct {
+	Name        string
+	KeySchema   []keyElem
+	Projection  projectionDef
+	Read, Write int64
+}
+
+// keyAttr is one key attribute of a table or index.
+type keyAttr struct {
+	name string
+	typ  av.Type
+}
+
+// table is a live table. mu guards every field below it and the trees'
+// contents: readers take RLock, writers Lock.
+type table struct {
+	name      string // immutable
+	mu        sync.RWMutex
+	meta      tableMeta
+	hash, rng keyAttr // rng.name is empty for hash-only tables
+	tree      Tree
+	indexes   []*index
+	items     int64
+	size      int64
+	deleted   bool
+}
+
+// index is a live secondary index. Its tree maps the index key (see
+// keys.go) to the table key of the item.
+type index struct {
+	name      string
+	global    bool
+	hash, rng keyAttr
+	projType  string   // ALL, KEYS_ONLY or INCLUDE
+	include   []string // INCLUDE's attributes
+	tree      Tree
+	items     int64
+	size      int64
+}
+
+func tableTreeName(table string) string        { return "t/" + table }
+func indexTreeName(table, index string) string { return "i/" + table + "/" + index }
+
+const (
+	region    = "us-east-1"
+	accountID = "000000000000"
+)
+
+func tableArn(name string) string {
+	return "arn:aws:dynamodb:" + region + ":" + accountID + ":table/" + name
+}
+
+// validName reports whether s matches [a-zA-Z0-9_.-]+.
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// validateTableName checks a TableName parameter like DynamoDB.
+func validateTableName(name *string, field string) error {
+	if name == nil {
+		return validationError("1 validation error detected: Value null at '" + field + "' failed to satisfy constraint: Member must not be null")
+	}
+	var msgs []string
+	if !validName(*name) {
+		msgs = append(msgs, "Value '"+*name+"' at '"+field+"' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+	}
+	if len(*name) < 3 {
+		msgs = append(msgs, "Value '"+*name+"' at '"+field+"' failed to satisfy constraint: Member must have length greater than or equal to 3")
+	}
+	if len(*name) > 255 {
+		msgs = append(msgs, "Value '"+*name+"' at '"+field+"' failed to satisfy constraint: Member must have length less than or equal to 255")
+	}
+	return constraintErrors(msgs)
+}
+
+// constraintErrors renders DynamoDB's "N validation errors detected" form.
+func constraintErrors(msgs []string) error {
+	switch len(msgs) {
+	case 0:
+		return nil
+	case 1:
+		return validationError("1 validation error detected: " + msgs[0])
+	}
+	return validationError(strconv.Itoa(len(msgs)) + " validation errors detected: " + strings.Join(msgs, "; "))
+}
+
+// getTable returns the live table called name or ResourceNotFoundException.
+func (s *Server) getTable(name *string) (*table, error) {
+	if err := validateTableName(name, "tableName"); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	t := s.tables[*name]
+	s.mu.RUnlock()
+	if t == nil {
+		return nil, notFoundError()
+	}
+	return t, nil
+}
+
+type createTableInput struct {
+	TableName                 *string
+	AttributeDefinitions      []attrDef
+	KeySchema                 []keyElem
+	BillingMode               string
+	ProvisionedThroughput     *throughputIn
+	GlobalSecondaryIndexes    []indexDef
+	LocalSecondaryIndexes     []indexDef
+	DeletionProtectionEnabled bool
+}
+
+func (s *Server) createTable(body []byte) ([]byte, error) {
+	var in createTableInput
+	if err := decodeRequest(body, &in); err != nil {
+		return nil, err
+	}
+	m, err := validateCreateTable(&in)
+	if err != nil {
+		return nil, err
+	}
+	m.Created = float64(s.clock().UnixMilli()) / 1000
+	m.ID = newTableID()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tables[m.Name] != nil {
+		return nil, dynamoError("ResourceInUseException", "Table already exists: "+m.Name)
+	}
+	t, err := s.openTable(m)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.saveMeta(t); err != nil {
+		return nil, err
+	}
+	s.tables[m.Name] = t
+	// Like DynamoDB, the response says CREATING; the table is usable at
+	// once and DescribeTable says ACTIVE.
+	d := t.describe()
+	d.TableStatus = "CREATING"
+	for i := range d.GlobalSecondaryIndexes {
+		d.GlobalSecondaryIndexes[i].IndexStatus = "CREATING"
+	}
+	return encodeResponse(struct{ TableDescription tableDescription }{d})
+}
+
+func validateCreateTable(in *createTableInput) (*tableMeta, error) {
+	if err := validateTableName(in.TableName, "tableName"); err != nil {
+		return nil, err
+	}
+	var msgs []string
+	if in.AttributeDefinitions == nil {
+		msgs = append(msgs, "Value null at 'attributeDefinitions' failed to satisfy constraint: Member must not be null")
+	}
+	if in.KeySchema == nil {
+		msgs = append(msgs, "Value null at 'keySchema' failed to satisfy constraint: Member must not be null")
+	} else if len(in.KeySchema) < 1 || len(in.KeySchema) > 2 {
+		msgs = append(msgs, "Value '"+keyList(in.KeySchema)+"' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2")
+	}
+	if in.BillingMode != "" && in.BillingMode != "PROVISIONED" && in.BillingMode != "PAY_PER_REQUEST" {
+		msgs = append(msgs, "Value '"+in.BillingMode+"' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
+	}
+	for i, d := range in.AttributeDefinitions {
+		if d.AttributeType != "S" && d.AttributeType != "N" && d.AttributeType != "B" {
+			msgs = append(msgs, "Value '"+d.AttributeType+"' at 'attributeDefinitions."+strconv.Itoa(i+1)+".member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]")
+		}
+	}
+	if err := constraintErrors(msgs); err != nil {
+		return nil, err
+	}
+	m := &tableMeta{Name: *in.TableName, Attrs: in.AttributeDefinitions, KeySchema: in.KeySchema}
+	read, write, err := checkBilling(in.BillingMode, in.ProvisionedThroughput)
+	if err != nil {
+		return nil, err
+	}
+	m.PayPerReq, m.Read, m.Write = in.BillingMode == "PAY_PER_REQUEST", read, write
+	m.DeletionProtection = in.DeletionProtectionEnabled
+
+	defined := map[string]bool{}
+	var defNames []string
+	for _, d := range in.AttributeDefinitions {
+		defined[d.AttributeName] = true
+		defNames = append(defNames, d.AttributeName)
+	}
+	if err := checkKeySchema(in.KeySchema, defined, defNames); err != nil {
+		return nil, err
+	}
+	used := map[string]bool{}
+	for _, k := range in.KeySchema {
+		used[k.AttributeName] = true
+	}
+	names := map[string]bool{}
+	if in.LocalSecondaryIndexes != nil {
+		if len(in.LocalSecondaryIndexes) == 0 {
+			return nil, validationError("One or more parameter values were invalid: List of LocalSecondaryIndexes is empty")
+		}
+		if len(in.KeySchema) != 2 {
+			return nil, validationError("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex")
+		}
+		if len(in.LocalSecondaryIndexes) > 5 {
+			return nil, validationError("One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of 5")
+		}
+		for _, d := range in.LocalSecondaryIndexes {
+			im, err := checkIndexDef(d, false, m.PayPerReq, defined, defNames, names)
+			if err != nil {
+				return nil, err
+			}
+			if im.KeySchema[0].AttributeName != in.KeySchema[0].AttributeName {
+				return nil, validationError("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: " + im.Name + ". index hash key: " + im.KeySchema[0].AttributeName + ", table hash key: " + in.KeySchema[0].AttributeName)
+			}
+			if len(im.KeySchema) != 2 {
+				return nil, validationError("One or more parameter values were invalid: Index KeySchema does not have a range key for index: " + im.Name)
+			}
+			for _, k := range im.KeySchema {
+				used[k.AttributeName] = true
+			}
+			m.LSIs = append(m.LSIs, *im)
+		}
+	}
+	if in.GlobalSecondaryIndexes != nil {
+		if len(in.GlobalSecondaryIndexes) == 0 {
+			return nil, validationError("One or more parameter values were invalid: List of GlobalSecondaryIndexes is empty")
+		}
+		if len(in.GlobalSecondaryIndexes) > 20 {
+			return nil, validationError("One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the per-table limit of 20")
+		}
+		for _, d := range in.GlobalSecondaryIndexes {
+			im, err := checkIndexDef(d, true, m.PayPerReq, defined, defNames, names)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range im.KeySchema {
+				used[k.AttributeName] = true
+			}
+			m.GSIs = append(m.GSIs, *im)
+		}
+	}
+	if len(used) != len(defined) {
+		return nil, validationError("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
+	}
+	return m, nil
+}
+
+func keyList(ks []keyElem) string {
+	var parts []string
+	for _, k := range ks {
+		parts = append(parts, "KeySchemaElement(attributeName="+k.AttributeName+", keyType="+k.KeyType+")")
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// checkBilling validates a billing mode and throughput pair.
+func checkBilling(mode string, pt *throughputIn) (read, write int64, err error) {
+	if mode == "PAY_PER_REQUEST" {
+		if pt != nil {
+			return 0, 0, validationError("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+		}
+		return 0, 0, nil
+	}
+	if pt == nil || pt.ReadCapacityUnits == nil || pt.WriteCapacityUnits == nil || *pt.ReadCapacityUnits < 1 || *pt.WriteCapacityUnits < 1 {
+		return 0, 0, validationError("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
+	}
+	if *pt.ReadCapacityUnits > 1e12 {
+		return 0, 0, validationError("Given value " + strconv.FormatInt(*pt.ReadCapacityUnits, 10) + " for ReadCapacityUnits is out of bounds")
+	}
+	if *pt.WriteCapacityUnits > 1e12 {
+		return 0, 0, validationError("Given value " + strconv.FormatInt(*pt.WriteCapacityUnits, 10) + " for WriteCapacityUnits is out of bounds")
+	}
+	return *pt.ReadCapacityUnits, *pt.WriteCapacityUnits, nil
+}
+
+func checkKeySchema(ks []keyElem, defined map[string]bool, defNames []string) error {
+	var keys []string
+	for _, k := range ks {
+		keys = append(keys, k.AttributeName)
+	}
+	for _, k := range keys {
+		if !defined[k] {
+			return validationError("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [" + strings.Join(keys, ", ") + "], AttributeDefinitions: [" + strings.Join(defNames, ", ") + "]")
+		}
+	}
+	if len(ks) == 2 && ks[0].AttributeName == ks[1].AttributeName {
+		return validationError("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+	}
+	if ks[0].KeyType != "HASH" {
+		return validationError("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+	}
+	if len(ks) == 2 && ks[1].KeyType != "RANGE" {
+		return validationError("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+	}
+	return nil
+}
+
+func checkIndexDef(d indexDef, global, payPerReq bool, defined map[string]bool, defNames []string, names map[string]bool) (*indexMeta, error) {
+	if d.IndexName == nil {
+		return nil, validationError("1 validation error detected: Value null at 'indexName' failed to satisfy constraint: Member must not be null")
+	}
+	if err := validateTableName(d.IndexName, "indexName"); err != nil {
+		return nil, err
+	}
+	name := *d.IndexName
+	if len(d.KeySchema) < 1 || len(d.KeySchema) > 2 {
+		return nil, validationError("1 validation error detected: Value '" + keyList(d.KeySchema) + "' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2")
+	}
+	if err := checkKeySchema(d.KeySchema, defined, defNames); err != nil {
+		return nil, err
+	}
+	if d.Projection == nil {
+		return nil, validationError("1 validation error detected: Value null at 'projection' failed to satisfy constraint: Member must not be null")
+	}
+	p := *d.Projection
+	switch p.ProjectionType {
+	case "ALL", "KEYS_ONLY", "INCLUDE":
+	case "":
+		return nil, validationError("One or more parameter values were invalid: Unknown ProjectionType: null")
+	default:
+		return nil, validationError("1 validation error detected: Value '" + p.ProjectionType + "' at 'projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
+	}
+	if p.NonKeyAttributes != nil && p.ProjectionType != "INCLUDE" {
+		return nil, validationError("One or more parameter values were invalid: ProjectionType is " + p.ProjectionType + ", but NonKeyAttributes is specified")
+	}
+	if p.ProjectionType == "INCLUDE" && len(p.NonKeyAttributes) == 0 {
+		return nil, validationError("One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
+	}
+	if names[name] {
+		return nil, validationError("One or more parameter values were invalid: Duplicate index name: " + name)
+	}
+	names[name] = true
+	im := &indexMeta{Name: name, KeySchema: d.KeySchema, Projection: p}
+	if global {
+		if payPerReq && d.ProvisionedThroughput != nil {
+			return nil, validationError("One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: " + name + " when BillingMode is PAY_PER_REQUEST")
+		}
+		if !payPerReq {
+			if d.ProvisionedThroughput == nil {
+				return nil, validationError("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + name)
+			}
+			r, w, err := checkBilling("PROVISIONED", d.ProvisionedThroughput)
+			if err != nil {
+				return nil, err
+			}
+			im.Read, im.Write = r, w
+		}
+	}
+	return im, nil
+}
+
+var tableIDCounter struct {
+	sync.Mutex
+	n uint64
+}
+
+func newTableID() string {
+	tableIDCounter.Lock()
+	tableIDCounter.n++
+	n := tableIDCounter.n
+	tableIDCounter.Unlock()
+	h := strconv.FormatUint(n, 16)
+	h = strings.Repeat("0", 12-len(h)) + h
+	return "d0d0d0d0-0000-4000-8000-" + h
+}
+
+func attrType(attrs []attrDef, name string) av.Type {
+	for _, d := range attrs {
+		if d.AttributeName == name {
+			switch d.AttributeType {
+			case "S":
+				return av.S
+			case "N":
+				return av.N
+			case "B":
+				return av.B
+			}
+		}
+	}
+	return av.Invalid
+}
+
+func keyAttrs(attrs []attrDef, ks []keyElem) (hash, rng keyAttr) {
+	hash = keyAttr{ks[0].AttributeName, attrType(attrs, ks[0].AttributeName)}
+	if len(ks) > 1 {
+		rng = keyAttr{ks[1].AttributeName, attrType(attrs, ks[1].AttributeName)}
+	}
+	return hash, rng
+}
+
+// openTable builds the live table for m, opening its trees. The caller
+// holds s.mu.
+func (s *Server) openTable(m *tableMeta) (*table, error) {
+	tr, err := s.store.Tree(tableTreeName(m.Name))
+	if err != nil {
+		return nil, err
+	}
+	t := &table{name: m.Name, meta: *m, tree: tr}
+	t.hash, t.rng = keyAttrs(m.Attrs, m.KeySchema)
+	for _, im := range m.LSIs {
+		ix, err := s.openIndex(t, im, false)
+		if err != nil {
+			return nil, err
+		}
+		t.indexes = append(t.indexes, ix)
+	}
+	for _, im := range m.GSIs {
+		ix, err := s.openIndex(t, im, true)
+		if err != nil {
+			return nil, err
+		}
+		t.indexes = append(t.indexes, ix)
+	}
+	return t, nil
+}
+
+func (s *Server) openIndex(t *table, im indexMeta, global bool) (*index, error) {
+	tr, err := s.store.Tree(indexTreeName(t.name, im.Name))
+	if err != nil {
+		return nil, err
+	}
+	ix := &index{name: im.Name, global: global, tree: tr, projType: im.Projection.ProjectionType, include: im.Projection.NonKeyAttributes}
+	ix.hash, ix.rng = keyAttrs(t.meta.Attrs, im.KeySchema)
+	return ix, nil
+}
+
+// saveMeta records t's definition in the store.
+func (s *Server) saveMeta(t *table) error {
+	b, err := json.Marshal(&t.meta)
+	if err != nil {
+		return err
+	}
+	return s.store.PutMeta(t.name, b)
+}
+
+// loadTables reopens the tables recorded in the store and recounts them.
+func (s *Server) loadTables() error {
+	metas, err := s.store.Metas()
+	if err != nil {
+		return err
+	}
+	for name, b := range metas {
+		var m tableMeta
+		if err := json.Unmarshal(b, &m); err != nil {
+			return err
+		}
+		t, err := s.openTable(&m)
+		if err != nil {
+			return err
+		}
+		t.tree.Ascend(nil, func(_, val []byte) bool {
+			t.items++
+			t.size += int64(recordSize(val))
+			return true
+		})
+		for _, ix := range t.indexes {
+			ix.tree.Ascend(nil, func(_, tk []byte) bool {
+				if rec, ok := t.tree.Get(tk); ok {
+					ix.items++
+					ix.size += int64(recordSize(rec))
+				}
+				return true
+			})
+		}
+		s.tables[name] = t
+	}
+	return nil
+}
+
+// describe renders t's description. The caller holds t.mu (either mode)
+// or owns t exclusively.
+func (t *table) describe() tableDescription {
+	m := &t.meta
+	d := tableDescription{
+		AttributeDefinitions:      m.Attrs,
+		TableName:                 m.Name,
+		KeySchema:                 m.KeySchema,
+		TableStatus:               "ACTIVE",
+		CreationDateTime:          m.Created,
+		ProvisionedThroughput:     throughputDesc{ReadCapacityUnits: m.Read, WriteCapacityUnits: m.Write},
+		TableSizeBytes:            t.size,
+		ItemCount:                 t.items,
+		TableArn:                  tableArn(m.Name),
+		TableId:                   m.ID,
+		DeletionProtectionEnabled: m.DeletionProtection,
+	}
+	if m.PayPerReq {
+		d.BillingModeSummary = &billingSummary{BillingMode: "PAY_PER_REQUEST", LastUpdateToPayPerRequestDateTime: m.Created}
+	} else {
+		d.BillingModeSummary = &billingSummary{BillingMode: "PROVISIONED"}
+	}
+	for _, ix := range t.indexes {
+		im := t.indexMeta(ix.name)
+		id := indexDesc{
+			IndexName:      ix.name,
+			KeySchema:      im.KeySchema,
+			Projection:     im.Projection,
+			IndexSizeBytes: ix.size,
+			ItemCount:      ix.items,
+			IndexArn:       tableArn(m.Name) + "/index/" + ix.name,
+		}
+		if ix.global {
+			id.IndexStatus = "ACTIVE"
+			id.ProvisionedThroughput = &throughputDesc{ReadCapacityUnits: im.Read, WriteCapacityUnits: im.Write}
+			d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes, id)
+		} else {
+			d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, id)
+		}
+	}
+	return d
+}
+
+func (t *table) indexMeta(name string) *indexMeta {
+	for i := range t.meta.LSIs {
+		if t.meta.LSIs[i].Name == name {
+			return &t.meta.LSIs[i]
+		}
+	}
+	for i := range t.meta.GSIs {
+		if t.meta.GSIs[i].Name == name {
+			return &t.meta.GSIs[i]
+		}
+	}
+	return nil
+}
+
+func (t *table) findIndex(name string) *index {
+	for _, ix := range t.indexes {
+		if ix.name == name {
+			return ix
+		}
+	}
+	return nil
+}
+
+type tableNameInput struct {
+	TableName *string
+}
+
+func (s *Server) describeTable(body []byte) ([]byte, error) {
+	var in tableNameInput
+	if err := decodeRequest(body, &in); err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	d := t.describe()
+	t.mu.RUnlock()
+	return encodeResponse(struct{ Table tableDescription }{d})
+}
+
+func (s *Server) deleteTable(body []byte) ([]byte, error) {
+	var in tableNameInput
+	if err := decodeRequest(body, &in); err != nil {
+		return nil, err
+	}
+	if err := validateTableName(in.TableName, "tableName"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tables[*in.TableName]
+	if t == nil {
+		return nil, notFoundError()
+	}
+	var d tableDescription
+	err := t.locked(true, func() error {
+		if t.meta.DeletionProtection {
+			return validationError("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+		}
+		delete(s.tables, *in.TableName)
+		d = t.describe()
+		d.TableStatus = "DELETING"
+		t.deleted = true
+		return s.dropTrees(t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return encodeResponse(struct{ TableDescription tableDescription }{d})
+}
+
+func (s *Server) dropTrees(t *table) error {
+	for _, ix := range t.indexes {
+		if err := s.store.Drop(indexTreeName(t.name, ix.name)); err != nil {
+			return err
+		}
+	}
+	if err := s.store.Drop(tableTreeName(t.name)); err != nil {
+		return err
+	}
+	return s.store.DeleteMeta(t.name)
+}
+
+type listTablesInput struct {
+	ExclusiveStartTableName *string
+	Limit                   *int
+}
+
+func (s *Server) listTables(body []byte) ([]byte, error) {
+	var in listTablesInput
+	if err := decodeRequest(body, &in); err != nil {
+		return nil, err
+	}
+	limit := 100
+	if in.Limit != nil {
+		if *in.Limit < 1 || *in.Limit > 100 {
+			return nil, validationError("1 validation error detected: Value '" + strconv.Itoa(*in.Limit) + "' at 'limit' failed to satisfy constraint: Member must have value " + map[bool]string{true: "greater than or equal to 1", false: "less than or equal to 100"}[*in.Limit < 1])
+		}
+		limit = *in.Limit
+	}
+	if in.ExclusiveStartTableName != nil {
+		if err := validateTableName(in.ExclusiveStartTableName, "exclusiveStartTableName"); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.RLock()
+	names := make([]string, 0, len(s.tables))
+	for n := range s.tables {
+		if in.ExclusiveStartTableName == nil || n > *in.ExclusiveStartTableName {
+			names = append(names, n)
+		}
+	}
+	s.mu.RUnlock()
+	sort.Strings(names)
+	var out struct {
+		TableNames             []string
+		LastEvaluatedTableName string `json:",omitempty"`
+	}
+	out.TableNames = names
+	if len(names) > limit {
+		out.TableNames = names[:limit]
+		out.LastEvaluatedTableName = names[limit-1]
+	}
+	return encodeResponse(&out)
+}
+
+type gsiUpdate struct {
+	Create *indexDef
+	Delete *struct{ IndexName string }
+	Update *struct {
+		IndexName             string
+		ProvisionedThroughput *throughputIn
+	}
+}
+
+type updateTableInput struct {
+	TableName                   *string
+	AttributeDefinitions        []attrDef
+	BillingMode                 string
+	ProvisionedThroughput       *throughputIn
+	GlobalSecondaryIndexUpdates []gsiUpdate
+	DeletionProtectionEnabled   *bool
+}
+
+func (s *Server) updateTable(body []byte) ([]byte, error) {
+	var in updateTableInput
+	if err := decodeRequest(body, &in); err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.deleted {
+		return nil, notFoundError()
+	}
+	m := t.meta // copy; committed on success
+	m.GSIs = append([]indexMeta(nil), t.meta.GSIs...)
+	changed := false
+	if in.BillingMode != "" || in.ProvisionedThroughput != nil {
+		mode := in.BillingMode
+		if mode == "" {
+			mode = map[bool]string{true: "PAY_PER_REQUEST", false: "PROVISIONED"}[m.PayPerReq]
+		}
+		r, w, err := checkBilling(mode, in.ProvisionedThroughput)
+		if err != nil {
+			return nil, err
+		}
+		m.PayPerReq, m.Read, m.Write = mode == "PAY_PER_REQUEST", r, w
+		if m.PayPerReq {
+			for i := range m.GSIs {
+				m.GSIs[i].Read, m.GSIs[i].Write = 0, 0
+			}
+		}
+		changed = true
+	}
+	if in.DeletionProtectionEnabled != nil {
+		m.DeletionProtection = *in.DeletionProtectionEnabled
+		changed = true
+	}
+	var created []indexMeta
+	var dropped []string
+	if len(in.GlobalSecondaryIndexUpdates) > 0 {
+		for _, d := range in.AttributeDefinitions {
+			if attrType(m.Attrs, d.AttributeName) == av.Invalid {
+				m.Attrs = append(m.Attrs, d)
+			}
+		}
+		defined := map[string]bool{}
+		var defNames []string
+		for _, d := range m.Attrs {
+			defined[d.AttributeName] = true
+			defNames = append(defNames, d.AttributeName)
+		}
+		names := map[string]bool{}
+		for _, im := range m.LSIs {
+			names[im.Name] = true
+		}
+		for _, im := range m.GSIs {
+			names[im.Name] = true
+		}
+		online := 0
+		for _, u := range in.GlobalSecondaryIndexUpdates {
+			if u.Create != nil || u.Delete != nil {
+				online++
+			}
+		}
+		if online > 1 {
+			return nil, dynamoError("LimitExceededException", "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
+		}
+		for _, u := range in.GlobalSecondaryIndexUpdates {
+			switch {
+			case u.Create != nil:
+				if u.Create.IndexName != nil && names[*u.Create.IndexName] {
+					return nil, validationError("One or more parameter values were invalid: Index with name: " + *u.Create.IndexName + " already exists")
+				}
+				im, err := checkIndexDef(*u.Create, true, m.PayPerReq, defined, defNames, names)
+				if err != nil {
+					return nil, err
+				}
+				m.GSIs = append(m.GSIs, *im)
+				created = append(created, *im)
+			case u.Delete != nil:
+				i := indexOf(m.GSIs, u.Delete.IndexName)
+				if i < 0 {
+					return nil, dynamoError("ResourceNotFoundException", "Requested resource not found: Index: "+u.Delete.IndexName+" not found")
+				}
+				m.GSIs = append(m.GSIs[:i], m.GSIs[i+1:]...)
+				dropped = append(dropped, u.Delete.IndexName)
+			case u.Update != nil:
+				i := indexOf(m.GSIs, u.Update.IndexName)
+				if i < 0 {
+					return nil, dynamoError("ResourceNotFoundException", "Requested resource not found: Index: "+u.Update.IndexName+" not found")
+				}
+				r, w, err := checkBilling("PROVISIONED", u.Update.ProvisionedThroughput)
+				if err != nil {
+					return nil, err
+				}
+				m.GSIs[i].Read, m.GSIs[i].Write = r, w
+			}
+		}
+		// Drop attribute definitions no key uses any more.
+		used := map[string]bool{}
+		for _, k := range m.KeySchema {
+			used[k.AttributeName] = true
+		}
+		for _, ims := range [][]indexMeta{m.LSIs, m.GSIs} {
+			for _, im := range ims {
+				for _, k := range im.KeySchema {
+					used[k.AttributeName] = true
+				}
+			}
+		}
+		var attrs []attrDef
+		for _, d := range m.Attrs {
+			if used[d.AttributeName] {
+				attrs = append(attrs, d)
+			}
+		}
+		m.Attrs = attrs
+		changed = true
+	}
+	if !changed {
+		return nil, validationError("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+	}
+	for _, name := range dropped {
+		for i, ix := range t.indexes {
+			if ix.name == name {
+				t.indexes = append(t.indexes[:i:i], t.indexes[i+1:]...)
+				break
+			}
+		}
+		if err := s.store.Drop(indexTreeName(m.Name, name)); err != nil {
+			return nil, err
+		}
+	}
+	t.meta = m
+	for _, im := range created {
+		ix, err := s.openIndex(t, im, true)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.backfill(ix); err != nil {
+			return nil, err
+		}
+		t.indexes = append(t.indexes, ix)
+	}
+	if err := s.saveMeta(t); err != nil {
+		return nil, err
+	}
+	return encodeResponse(struct{ TableDescription tableDescription }{t.describe()})
+}
+
+func indexOf(ims []indexMeta, name string) int {
+	for i, im := range ims {
+		if im.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+type ttlSpec struct {
+	AttributeName *string
+	Enabled       *bool
+}
+
+type updateTTLInput struct {
+	TableName               *string
+	TimeToLiveSpecification *ttlSpec
+}
+
+func (s *Server) updateTimeToLive(body []byte) ([]byte, error) {
+	var in updateTTLInput
+	if err := decodeRequest(body, &in); err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	spec := in.TimeToLiveSpecification
+	if spec == nil || spec.AttributeName == nil || spec.Enabled == nil || *spec.AttributeName == "" {
+		return nil, validationError("1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null")
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if *spec.Enabled == t.meta.TTLEnabled {
+		if *spec.Enabled {
+			return nil, validationError("TimeToLive is already enabled")
+		}
+		return nil, validationError("TimeToLive is already disabled")
+	}
+	if !*spec.Enabled && *spec.AttributeName != t.meta.TTLAttr {
+		return nil, validationError("TimeToLive is already disabled")
+	}
+	t.meta.TTLEnabled = *spec.Enabled
+	t.meta.TTLAttr = *spec.AttributeName
+	if err := s.saveMeta(t); err != nil {
+		return nil, err
+	}
+	return encodeResponse(struct{ TimeToLiveSpecification ttlSpec }{*spec})
+}
+
+func (s *Server) describeTimeToLive(body []byte) ([]byte, error) {
+	var in tableNameInput
+	if err := decodeRequest(body, &in); err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	type ttlDesc struct {
+		TimeToLiveStatus string
+		AttributeName    string `json:",omitempty"`
+	}
+	t.mu.RLock()
+	d := ttlDesc{TimeToLiveStatus: "DISABLED"}
+	if t.meta.TTLEnabled {
+		d = ttlDesc{TimeToLiveStatus: "ENABLED", AttributeName: t.meta.TTLAttr}
+	}
+	t.mu.RUnlock()
+	return encodeResponse(struct{ TimeToLiveDescription ttlDesc }{d})
+}
