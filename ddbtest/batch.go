@@ -64,8 +64,9 @@ func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 	for i, name := range names {
 		name := name
 		rt := in.RequestItems[name]
-		if len(rt.AttributesToGet) > 0 {
-			return nil, validationError("ddbtest does not support the legacy parameter AttributesToGet; use expressions instead")
+		legacy := legacyParams{AttributesToGet: rt.AttributesToGet}
+		if err := legacy.check(expression{"ProjectionExpression", rt.ProjectionExpression}); err != nil {
+			return nil, err
 		}
 		t, err := s.getTable(&name)
 		if err != nil {
@@ -211,6 +212,8 @@ func (s *Server) batchWriteItem(body []byte) ([]byte, error) {
 				op, err = s.preparePut(t, r.PutRequest.Item, nil, &exprParams{})
 			case r.DeleteRequest != nil && r.PutRequest == nil:
 				op, err = s.prepareKeyed(t, opDelete, r.DeleteRequest.Key, nil, nil, &exprParams{})
+			case r.DeleteRequest == nil: // an empty WriteRequest: DynamoDB's message
+				err = validationError("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
 			default:
 				err = validationError("ddbtest: a WriteRequest must hold exactly one of PutRequest and DeleteRequest")
 			}
@@ -246,7 +249,7 @@ func (s *Server) batchWriteItem(body []byte) ([]byte, error) {
 				if err != nil {
 					return err
 				}
-				if err := t.commit(op.key, res, c); err != nil {
+				if err := s.commitOne(t, op.key, res, c); err != nil {
 					return err
 				}
 			}

@@ -143,7 +143,7 @@ func BenchmarkMemory(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := op.run(false, &capacity{}); err != nil {
+			if _, err := srv.run(op, false, &capacity{}); err != nil {
 				b.Fatal(err)
 			}
 			size += op.size

@@ -31,7 +31,10 @@ func boltTreeBucket(name string) []byte { return append([]byte{'t'}, name...) }
 // so bucket order is DynamoDB order.
 //
 // Every Put, Delete, Drop and meta change is its own committed, fsynced
-// transaction: once the call returns, the change survives a crash. Only one
+// transaction, and so is every Batch (the server makes each item write,
+// with its index entries, and each TransactWriteItems one Batch): once the
+// call returns, the change survives a crash, and a crash never leaves part
+// of one. Only one
 // store may have the file open at a time; opening a file in use fails
 // within a second with an error wrapping ErrStoreLocked.
 func OpenBoltStore(path string) (Store, error) {
@@ -86,6 +89,16 @@ func (s *boltStore) Drop(name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.trees, name)
+	// Dropping a missing tree (the server drops a name before creating a
+	// tree under it) needs no write transaction, hence no fsync.
+	exists := false
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		exists = tx.Bucket(boltTreeBucket(name)) != nil
+		return nil
+	})
+	if !exists {
+		return nil
+	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		err := tx.DeleteBucket(boltTreeBucket(name))
 		if errors.Is(err, bolterrors.ErrBucketNotFound) {
@@ -123,6 +136,71 @@ func (s *boltStore) Metas() (map[string][]byte, error) {
 }
 
 func (s *boltStore) Close() error { return s.db.Close() }
+
+// Batch runs fn in one read-write transaction: its writes are committed
+// (and fsynced) together, or not at all.
+func (s *boltStore) Batch(fn func(w BatchWriter) error) error {
+	w := &boltBatch{}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		w.tx = tx
+		return fn(w)
+	})
+	if err != nil {
+		return fmt.Errorf("ddbtest: bolt store: %w", err)
+	}
+	for _, d := range w.deltas {
+		d.t.n.Add(d.n)
+	}
+	return nil
+}
+
+// boltBatch is the BatchWriter of one bolt transaction. deltas are the key
+// count changes to apply to the trees once the transaction is committed.
+type boltBatch struct {
+	tx     *bolt.Tx
+	deltas []boltDelta
+}
+
+type boltDelta struct {
+	t *boltTree
+	n int64
+}
+
+// bucket returns the bucket of t, which must be a tree of this store.
+func (w *boltBatch) bucket(t Tree) (*boltTree, *bolt.Bucket, error) {
+	bt, ok := t.(*boltTree)
+	if !ok {
+		return nil, nil, fmt.Errorf("tree %T is not a tree of this store", t)
+	}
+	b := w.tx.Bucket(bt.bucket)
+	if b == nil {
+		return nil, nil, errBoltTreeDropped
+	}
+	return bt, b, nil
+}
+
+func (w *boltBatch) Put(t Tree, key, val []byte) error {
+	bt, b, err := w.bucket(t)
+	if err != nil {
+		return err
+	}
+	if b.Get(key) == nil {
+		w.deltas = append(w.deltas, boltDelta{bt, 1})
+	}
+	return b.Put(key, val)
+}
+
+func (w *boltBatch) Delete(t Tree, key []byte) error {
+	bt, b, err := w.bucket(t)
+	if err != nil {
+		return err
+	}
+	if b.Get(key) == nil {
+		return nil
+	}
+	w.deltas = append(w.deltas, boltDelta{bt, -1})
+	return b.Delete(key)
+}
 
 // boltTree is one bucket. n counts its keys so that Len is O(1).
 type boltTree struct {

@@ -19,5 +19,7 @@
 // 1 MB page limit and parallel scan segments), batches, transactions with
 // idempotency tokens, TTL and consumed capacity. Items are stored in
 // B-trees keyed by an order-preserving encoding of their keys, behind the
-// Store interface. DIFFERENCES.md lists where it departs from DynamoDB.
+// Store interface; OpenBoltStore gives a durable one (Open reports a store
+// that cannot be loaded as an error). DIFFERENCES.md lists where it departs
+// from DynamoDB.
 package ddbtest

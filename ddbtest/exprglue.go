@@ -12,13 +12,17 @@ type exprEnv struct {
 	env expr.Env
 }
 
-type condition interface{ Eval(av.Item) bool }
+type condition interface {
+	Eval(av.Item) bool
+	Attributes() []string
+}
 
 type projection interface{ Apply(av.Item) av.Item }
 
 type updater interface {
 	Apply(av.Item) (av.Item, error)
 	Attributes() []string
+	Updated(item av.Item, after bool) av.Item
 }
 
 // keyCond is a parsed KeyConditionExpression.

@@ -25,20 +25,37 @@ type legacyParams struct {
 	ScanFilter          json.RawMessage
 }
 
-func (l *legacyParams) check() error {
+// check rejects the legacy parameters. exprs are the request's expression
+// parameters: mixed with legacy ones, the message is DynamoDB's.
+func (l *legacyParams) check(exprs ...expression) error {
+	// In the order DynamoDB lists them.
+	var legacy []string
 	for _, p := range []struct {
 		name string
 		raw  json.RawMessage
 	}{
-		{"Expected", l.Expected}, {"ConditionalOperator", l.ConditionalOperator},
 		{"AttributesToGet", l.AttributesToGet}, {"AttributeUpdates", l.AttributeUpdates},
-		{"KeyConditions", l.KeyConditions}, {"QueryFilter", l.QueryFilter}, {"ScanFilter", l.ScanFilter},
+		{"QueryFilter", l.QueryFilter}, {"ScanFilter", l.ScanFilter}, {"ConditionalOperator", l.ConditionalOperator},
+		{"KeyConditions", l.KeyConditions}, {"Expected", l.Expected},
 	} {
 		if len(p.raw) > 0 && string(p.raw) != "null" {
-			return validationError("ddbtest does not support the legacy parameter " + p.name + "; use expressions instead")
+			legacy = append(legacy, p.name)
 		}
 	}
-	return nil
+	if len(legacy) == 0 {
+		return nil
+	}
+	var used []string
+	for _, e := range exprs {
+		if e.src != nil {
+			used = append(used, e.name)
+		}
+	}
+	if len(used) > 0 {
+		return validationError("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {" +
+			strings.Join(legacy, ", ") + "} Expression parameters: {" + strings.Join(used, ", ") + "}")
+	}
+	return validationError("ddbtest does not support the legacy parameter " + legacy[0] + "; use expressions instead")
 }
 
 // expression is one expression parameter of a request.
@@ -362,17 +379,24 @@ func (op *writeOp) eval(needOld bool) (*writeResult, error) {
 	return res, nil
 }
 
-// commit applies res to the table and its indexes, returning the consumed
-// capacity. The caller holds t.mu for writing.
-func (t *table) commit(key []byte, res *writeResult, c *capacity) error {
+// commit stages res in w (the item in the table's tree, its entries in
+// the index trees), adds the consumed capacity to c, and returns the
+// function that updates t's item and size counts, to call once w's batch
+// is applied. The caller holds t.mu for writing.
+func (t *table) commit(w BatchWriter, key []byte, res *writeResult, c *capacity) (counted func(), err error) {
 	oldSize := 0
 	if res.oldRec != nil {
 		oldSize = recordSize(res.oldRec)
 	}
 	if res.newRec == nil && res.oldRec == nil {
 		c.units += writeUnits(0)
-		return nil
+		return func() {}, nil
 	}
+	type ixDelta struct {
+		ix          *index
+		items, size int64
+	}
+	deltas := make([]ixDelta, 0, len(t.indexes))
 	for _, ix := range t.indexes {
 		var oldK, newK []byte
 		if res.old != nil {
@@ -383,50 +407,75 @@ func (t *table) commit(key []byte, res *writeResult, c *capacity) error {
 		}
 		same := oldK != nil && newK != nil && bytes.Equal(oldK, newK)
 		units := 0.0
+		d := ixDelta{ix: ix}
 		if oldK != nil {
 			ps := ix.projSize(t, res.old, oldSize)
-			ix.size -= int64(ps)
+			d.size -= int64(ps)
 			units = writeUnits(ps)
 			if !same {
-				if err := ix.tree.Delete(oldK); err != nil {
-					return err
+				if err := w.Delete(ix.tree, oldK); err != nil {
+					return nil, err
 				}
-				ix.items--
+				d.items--
 			}
 		}
 		if newK != nil {
 			ps := ix.projSize(t, res.new, res.newSize)
-			ix.size += int64(ps)
+			d.size += int64(ps)
 			u := writeUnits(ps)
 			if same {
 				units = max(units, u)
 			} else {
 				units += u
-				if err := ix.tree.Put(newK, key); err != nil {
-					return err
+				if err := w.Put(ix.tree, newK, key); err != nil {
+					return nil, err
 				}
-				ix.items++
+				d.items++
 			}
 		}
 		if units > 0 {
 			c.addIndex(ix.name, ix.global, units)
 		}
+		deltas = append(deltas, d)
 	}
+	var items int64
 	if res.newRec != nil {
-		if err := t.tree.Put(key, res.newRec); err != nil {
-			return err
+		if err := w.Put(t.tree, key, res.newRec); err != nil {
+			return nil, err
 		}
 		if res.oldRec == nil {
-			t.items++
+			items = 1
 		}
 	} else {
-		if err := t.tree.Delete(key); err != nil {
-			return err
+		if err := w.Delete(t.tree, key); err != nil {
+			return nil, err
 		}
-		t.items--
+		items = -1
 	}
-	t.size += int64(res.newSize - oldSize)
 	c.units += writeUnits(max(oldSize, res.newSize))
+	size := int64(res.newSize - oldSize)
+	return func() {
+		for _, d := range deltas {
+			d.ix.items += d.items
+			d.ix.size += d.size
+		}
+		t.items += items
+		t.size += size
+	}, nil
+}
+
+// commitOne commits one write as one batch of the store. The caller holds
+// t.mu for writing.
+func (s *Server) commitOne(t *table, key []byte, res *writeResult, c *capacity) error {
+	var counted func()
+	err := s.batch(func(w BatchWriter) (err error) {
+		counted, err = t.commit(w, key, res, c)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	counted()
 	return nil
 }
 
@@ -467,7 +516,7 @@ func (t *table) locked(write bool, fn func() error) error {
 }
 
 // run evaluates and commits a single write atomically.
-func (op *writeOp) run(needOld bool, c *capacity) (*writeResult, error) {
+func (s *Server) run(op *writeOp, needOld bool, c *capacity) (*writeResult, error) {
 	t := op.t
 	if err := t.lockWrite(); err != nil {
 		return nil, err
@@ -483,7 +532,7 @@ func (op *writeOp) run(needOld bool, c *capacity) (*writeResult, error) {
 	if op.kind == opCheck {
 		return res, nil
 	}
-	return res, t.commit(op.key, res, c)
+	return res, s.commitOne(t, op.key, res, c)
 }
 
 func checkReturnValues(rv string, allowed ...string) error {
@@ -532,16 +581,17 @@ func (t *table) validateNewItem(item av.Item) (key, rec []byte, size int, err er
 	if err := av.ValidateItem(item); err != nil {
 		return nil, nil, 0, err
 	}
+	// Like DynamoDB (and dynalite), the size is checked before the keys.
+	size = av.ItemSize(item)
+	if size > av.MaxItemSize {
+		return nil, nil, 0, validationError("Item size has exceeded the maximum allowed size")
+	}
 	key, err = t.itemKey(item)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	if err := t.locked(false, func() error { return t.checkIndexKeys(item) }); err != nil {
 		return nil, nil, 0, err
-	}
-	size = av.ItemSize(item)
-	if size > av.MaxItemSize {
-		return nil, nil, 0, validationError("One or more parameter values were invalid: Item size has exceeded the maximum allowed size")
 	}
 	return key, makeRecord(item, size), size, nil
 }
@@ -559,9 +609,10 @@ func (in *putItemInput) field(k string, r *jreader) (ok bool, err error) {
 	return in.writeFields.field(k, r)
 }
 
-// commonChecks validates the parameters every single-item write shares.
-func commonChecks(l *legacyParams, rc, rvf string) (bool, error) {
-	if err := l.check(); err != nil {
+// commonChecks validates the parameters every single-item write shares;
+// exprs are its expression parameters.
+func commonChecks(l *legacyParams, rc, rvf string, exprs ...expression) (bool, error) {
+	if err := l.check(exprs...); err != nil {
 		return false, err
 	}
 	if err := checkConsumedCapacity(rc); err != nil {
@@ -579,7 +630,8 @@ func (s *Server) putItem(body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure)
+	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure,
+		expression{"ConditionExpression", in.ConditionExpression})
 	if err != nil {
 		return nil, err
 	}
@@ -592,7 +644,7 @@ func (s *Server) putItem(body []byte) ([]byte, error) {
 	}
 	op.returnOld = retOld
 	c := &capacity{table: t.name}
-	res, err := op.run(false, c)
+	res, err := s.run(op, false, c)
 	if err != nil {
 		return nil, err
 	}
@@ -619,8 +671,9 @@ func (s *Server) preparePut(t *table, item av.Item, condSrc *string, p *exprPara
 }
 
 // writeResponse renders the response of PutItem, DeleteItem or UpdateItem.
-// updated lists the attributes an update touched (UPDATED_OLD/NEW).
-func writeResponse(rv string, res *writeResult, c *capacity, rc string, updated []string) []byte {
+// upd is UpdateItem's update, which picks the parts UPDATED_OLD and
+// UPDATED_NEW return (nil for the other operations).
+func writeResponse(rv string, res *writeResult, c *capacity, rc string, upd updater) []byte {
 	b := make([]byte, 0, 64)
 	b = append(b, '{')
 	attrs := func() { b = append(b, `"Attributes":`...) }
@@ -635,13 +688,12 @@ func writeResponse(rv string, res *writeResult, c *capacity, rc string, updated 
 			attrs()
 			b = append(b, recordJSON(res.newRec)...)
 		}
-	case "UPDATED_OLD":
-		if d := pick(res.old, updated); len(d) > 0 {
-			attrs()
-			b = appendItem(b, d)
+	case "UPDATED_OLD", "UPDATED_NEW":
+		after, item := rv == "UPDATED_NEW", res.old
+		if after {
+			item = res.new
 		}
-	case "UPDATED_NEW":
-		if d := pick(res.new, updated); len(d) > 0 {
+		if d := upd.Updated(item, after); len(d) > 0 {
 			attrs()
 			b = appendItem(b, d)
 		}
@@ -654,20 +706,6 @@ func writeResponse(rv string, res *writeResult, c *capacity, rc string, updated 
 		b = appendCapacity(b, c, rc)
 	}
 	return append(b, '}')
-}
-
-// pick returns the attributes of item named in names.
-func pick(item av.Item, names []string) av.Item {
-	var out av.Item
-	for _, k := range names {
-		if v, ok := item[k]; ok {
-			if out == nil {
-				out = av.Item{}
-			}
-			out[k] = v
-		}
-	}
-	return out
 }
 
 type getItemInput struct {
@@ -689,7 +727,7 @@ func (s *Server) getItem(body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := in.legacyParams.check(); err != nil {
+	if err := in.legacyParams.check(expression{"ProjectionExpression", in.ProjectionExpression}); err != nil {
 		return nil, err
 	}
 	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
@@ -769,7 +807,8 @@ func (s *Server) deleteItem(body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure)
+	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure,
+		expression{"ConditionExpression", in.ConditionExpression})
 	if err != nil {
 		return nil, err
 	}
@@ -782,7 +821,7 @@ func (s *Server) deleteItem(body []byte) ([]byte, error) {
 	}
 	op.returnOld = retOld
 	c := &capacity{table: t.name}
-	res, err := op.run(false, c)
+	res, err := s.run(op, false, c)
 	if err != nil {
 		return nil, err
 	}
@@ -833,6 +872,7 @@ type identityUpdate struct{}
 
 func (identityUpdate) Apply(item av.Item) (av.Item, error) { return item, nil }
 func (identityUpdate) Attributes() []string                { return nil }
+func (identityUpdate) Updated(av.Item, bool) av.Item       { return nil }
 
 type updateItemInput struct {
 	writeFields
@@ -856,7 +896,8 @@ func (s *Server) updateItem(body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure)
+	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure,
+		expression{"UpdateExpression", in.UpdateExpression}, expression{"ConditionExpression", in.ConditionExpression})
 	if err != nil {
 		return nil, err
 	}
@@ -869,11 +910,11 @@ func (s *Server) updateItem(body []byte) ([]byte, error) {
 	}
 	op.returnOld = retOld
 	c := &capacity{table: t.name}
-	res, err := op.run(true, c)
+	res, err := s.run(op, true, c)
 	if err != nil {
 		return nil, err
 	}
-	return writeResponse(in.ReturnValues, res, c, in.ReturnConsumedCapacity, op.upd.Attributes()), nil
+	return writeResponse(in.ReturnValues, res, c, in.ReturnConsumedCapacity, op.upd), nil
 }
 
 // backfill indexes every item of t in ix (a new GSI). The caller holds

@@ -400,6 +400,10 @@ func (in *getItemInput) field(k string, r *jreader) (ok bool, err error) {
 		in.ProjectionExpression, err = r.str()
 	case "ReturnConsumedCapacity":
 		in.ReturnConsumedCapacity, err = r.plainStr()
+	case "ExpressionAttributeValues":
+		// Not a GetItem member: ignored like any unknown member (as
+		// dynalite does), rather than reported as unused values.
+		return false, nil
 	default:
 		if ok, err = in.exprParams.field(k, r); ok {
 			return ok, err

@@ -56,6 +56,13 @@ func notFoundError() *apiError {
 	return dynamoError("ResourceNotFoundException", "Requested resource not found")
 }
 
+// tableNotFoundError is the ResourceNotFoundException of the table
+// management operations (DescribeTable, DeleteTable, UpdateTable, the TTL
+// operations), which name the table; item operations do not.
+func tableNotFoundError(name string) *apiError {
+	return dynamoError("ResourceNotFoundException", "Requested resource not found: Table: "+name+" not found")
+}
+
 func conditionalError(item av.Item) *apiError {
 	e := dynamoError("ConditionalCheckFailedException", "The conditional request failed")
 	e.item, e.hasItem = item, item != nil

@@ -2,6 +2,7 @@ package ddbtest
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
@@ -119,7 +120,11 @@ func (s *Server) prepareRead(in *readInput, isQuery bool, keyCond *string) (*rea
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := in.legacyParams.check(); err != nil {
+	exprs := []expression{{"ProjectionExpression", in.ProjectionExpression}, {"FilterExpression", in.FilterExpression}}
+	if isQuery {
+		exprs = append(exprs, expression{"KeyConditionExpression", keyCond})
+	}
+	if err := in.legacyParams.check(exprs...); err != nil {
 		return nil, nil, err
 	}
 	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
@@ -175,10 +180,6 @@ func (s *Server) prepareRead(in *readInput, isQuery bool, keyCond *string) (*rea
 		}
 	case "COUNT":
 		p.count = true
-	}
-	exprs := []expression{{"ProjectionExpression", in.ProjectionExpression}, {"FilterExpression", in.FilterExpression}}
-	if isQuery {
-		exprs = append(exprs, expression{"KeyConditionExpression", keyCond})
 	}
 	env, err := in.exprParams.env(exprs...)
 	if err != nil {
@@ -285,6 +286,22 @@ func (p *readPlan) lastKey(item av.Item) av.Item {
 	return k
 }
 
+// presize grows the response buffer b, once its first item (of itemLen
+// bytes) is in, to hold as many items of that size as the page may return
+// (Limit, or 16 items without one, within the 1 MB page), so that it is not
+// regrown and copied item after item.
+func (p *readPlan) presize(b []byte, itemLen int) []byte {
+	n := 16
+	if p.limit > 0 {
+		n = min(p.limit, 1000)
+	}
+	want := min((itemLen+1)*n, pageBytes) + 256
+	if cap(b)-len(b) >= want {
+		return b
+	}
+	return slices.Grow(b, want)
+}
+
 // run walks the tree and renders the response.
 func (p *readPlan) run() ([]byte, error) {
 	t := p.t
@@ -351,6 +368,7 @@ func (p *readPlan) run() ([]byte, error) {
 			if count > 1 {
 				b = append(b, ',')
 			}
+			n := len(b)
 			switch {
 			case p.proj != nil:
 				if item == nil {
@@ -361,6 +379,9 @@ func (p *readPlan) run() ([]byte, error) {
 				b = appendItem(b, item)
 			default:
 				b = append(b, recordJSON(rec)...)
+			}
+			if count == 1 {
+				b = p.presize(b, len(b)-n)
 			}
 		}
 	next:
@@ -465,7 +486,24 @@ func (s *Server) query(body []byte) ([]byte, error) {
 			p.start = k
 		}
 	}
+	if p.filter != nil {
+		if err := checkFilterKeys(p.filter, hash, rng); err != nil {
+			return nil, err
+		}
+	}
 	return p.run()
+}
+
+// checkFilterKeys rejects a Query filter on a key attribute of the table
+// or index queried, as DynamoDB does (a Scan may filter on keys).
+func checkFilterKeys(filter condition, hash, rng keyAttr) error {
+	used := filter.Attributes()
+	for _, ka := range [2]keyAttr{hash, rng} {
+		if ka.name != "" && slices.Contains(used, ka.name) {
+			return validationError("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + ka.name)
+		}
+	}
+	return nil
 }
 
 func (s *Server) scan(body []byte) ([]byte, error) {

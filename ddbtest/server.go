@@ -3,6 +3,7 @@ package ddbtest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -83,8 +84,21 @@ func NewServer(opts ...Option) *Server {
 
 // NewUnstartedServer returns a server that does not listen on any port;
 // Client, Transport and Handler work without starting it. Call Start to
-// listen, and Close when done.
+// listen, and Close when done. It panics if the tables recorded in the
+// store given WithStore cannot be loaded; Open reports that as an error.
 func NewUnstartedServer(opts ...Option) *Server {
+	s, err := Open(opts...)
+	if err != nil {
+		panic(err.Error())
+	}
+	return s
+}
+
+// Open is NewUnstartedServer returning an error instead of panicking when
+// the tables recorded in the store given WithStore cannot be loaded (a
+// corrupt or unreadable store). On error the store is left open, for the
+// caller to close.
+func Open(opts ...Option) (*Server, error) {
 	var c config
 	for _, o := range opts {
 		o(&c)
@@ -95,19 +109,19 @@ func NewUnstartedServer(opts ...Option) *Server {
 		tables: map[string]*table{},
 		stop:   make(chan struct{}),
 	}
+	if s.store == nil {
+		s.store = NewMemStore()
+	}
+	if err := s.loadTables(); err != nil {
+		return nil, fmt.Errorf("ddbtest: loading tables from store: %w", err)
+	}
+	s.faults.Store(newFaultState(c.faults))
 	if s.clock == nil {
 		s.clock = time.Now
 		s.wg.Add(1)
 		go s.sweepLoop()
 	}
-	if s.store == nil {
-		s.store = NewMemStore()
-	}
-	s.faults.Store(newFaultState(c.faults))
-	if err := s.loadTables(); err != nil {
-		panic("ddbtest: loading tables from store: " + err.Error())
-	}
-	return s
+	return s, nil
 }
 
 // Start makes the server listen on a free 127.0.0.1 port and sets URL.

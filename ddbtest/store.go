@@ -44,6 +44,51 @@ type Store interface {
 	Close() error
 }
 
+// Batcher is an optional interface of a Store: a store that implements it
+// applies several writes, to any of its trees, as one atomic unit. The
+// server then makes every item write (the item in its table's tree and its
+// entries in the index trees) one batch, and every TransactWriteItems one
+// batch, so that a durable store never holds half of a write after a crash.
+// A Store without Batch gets the writes one Put or Delete at a time.
+type Batcher interface {
+	// Batch calls fn with a BatchWriter and applies the writes fn made
+	// through it all together when fn returns nil; when fn or the batch
+	// fails, none of them is applied and Batch returns the error. fn must
+	// not read from the store's trees nor call other methods of the store:
+	// the server evaluates the write first, then only stages its changes.
+	Batch(fn func(w BatchWriter) error) error
+}
+
+// BatchWriter stages the writes of one Batch. Its trees are trees the same
+// Store returned from Tree.
+type BatchWriter interface {
+	// Put stores val under key in t, replacing any previous value.
+	Put(t Tree, key, val []byte) error
+	// Delete removes key from t; deleting a missing key is not an error.
+	Delete(t Tree, key []byte) error
+}
+
+// Batch applies fn's writes as fn makes them: a memory store has no crash
+// to survive, its writes cannot fail (so the server's fn never stops
+// halfway), and the server never runs fn concurrently with other uses of
+// the same trees.
+func (s *memStore) Batch(fn func(w BatchWriter) error) error { return fn(directWriter{}) }
+
+// directWriter writes straight to the trees, for stores without Batch.
+type directWriter struct{}
+
+func (directWriter) Put(t Tree, key, val []byte) error { return t.Put(key, val) }
+func (directWriter) Delete(t Tree, key []byte) error   { return t.Delete(key) }
+
+// batch runs fn as one batch of the server's store, or writes directly
+// when the store has no Batch.
+func (s *Server) batch(fn func(w BatchWriter) error) error {
+	if b, ok := s.store.(Batcher); ok {
+		return b.Batch(fn)
+	}
+	return fn(directWriter{})
+}
+
 // Tree is one ordered keyspace of a Store, sorted by bytes.Compare of keys.
 type Tree interface {
 	// Get returns the value stored under key.

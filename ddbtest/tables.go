@@ -163,8 +163,14 @@ func validName(s string) bool {
 
 // validateTableName checks a TableName parameter like DynamoDB.
 func validateTableName(name *string, field string) error {
+	return constraintErrors(nameConstraints(name, field))
+}
+
+// nameConstraints returns DynamoDB's constraint violations of a table or
+// index name at field: the pattern first, then the length.
+func nameConstraints(name *string, field string) []string {
 	if name == nil {
-		return validationError("1 validation error detected: Value null at '" + field + "' failed to satisfy constraint: Member must not be null")
+		return []string{"Value null at '" + field + "' failed to satisfy constraint: Member must not be null"}
 	}
 	var msgs []string
 	if !validName(*name) {
@@ -176,7 +182,70 @@ func validateTableName(name *string, field string) error {
 	if len(*name) > 255 {
 		msgs = append(msgs, "Value '"+*name+"' at '"+field+"' failed to satisfy constraint: Member must have length less than or equal to 255")
 	}
-	return constraintErrors(msgs)
+	return msgs
+}
+
+// throughputConstraints returns the constraint violations of a
+// ProvisionedThroughput member at field (nil pt is absent, not invalid).
+func throughputConstraints(pt *throughputIn, field string) []string {
+	if pt == nil {
+		return nil
+	}
+	var msgs []string
+	for _, u := range []struct {
+		name string
+		v    *int64
+	}{{"writeCapacityUnits", pt.WriteCapacityUnits}, {"readCapacityUnits", pt.ReadCapacityUnits}} {
+		switch {
+		case u.v == nil:
+			msgs = append(msgs, "Value null at '"+field+"."+u.name+"' failed to satisfy constraint: Member must not be null")
+		case *u.v < 1:
+			msgs = append(msgs, "Value '"+strconv.FormatInt(*u.v, 10)+"' at '"+field+"."+u.name+"' failed to satisfy constraint: Member must have value greater than or equal to 1")
+		}
+	}
+	return msgs
+}
+
+// billingModeConstraints returns the constraint violation of a BillingMode
+// parameter ("" is absent).
+func billingModeConstraints(mode string) []string {
+	switch mode {
+	case "", "PROVISIONED", "PAY_PER_REQUEST":
+		return nil
+	}
+	return []string{"Value '" + mode + "' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"}
+}
+
+// keySchemaConstraints returns the constraint violations of the members
+// of a KeySchema at field.
+func keySchemaConstraints(ks []keyElem, field string) []string {
+	var msgs []string
+	for i, k := range ks {
+		at := "'" + field + "." + strconv.Itoa(i+1) + ".member.keyType'"
+		switch k.KeyType {
+		case "HASH", "RANGE":
+		case "":
+			msgs = append(msgs, "Value null at "+at+" failed to satisfy constraint: Member must not be null")
+		default:
+			msgs = append(msgs, "Value '"+k.KeyType+"' at "+at+" failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]")
+		}
+	}
+	return msgs
+}
+
+// indexConstraints returns the constraint violations of a secondary
+// index definition at field ("globalSecondaryIndexes.1.member", ...).
+func indexConstraints(d indexDef, field string) []string {
+	msgs := nameConstraints(d.IndexName, field+".indexName")
+	msgs = append(msgs, keySchemaConstraints(d.KeySchema, field+".keySchema")...)
+	if d.Projection != nil {
+		switch t := d.Projection.ProjectionType; t {
+		case "", "ALL", "KEYS_ONLY", "INCLUDE":
+		default:
+			msgs = append(msgs, "Value '"+t+"' at '"+field+".projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
+		}
+	}
+	return append(msgs, throughputConstraints(d.ProvisionedThroughput, field+".provisionedThroughput")...)
 }
 
 // constraintErrors renders DynamoDB's "N validation errors detected" form.
@@ -188,6 +257,28 @@ func constraintErrors(msgs []string) error {
 		return validationError("1 validation error detected: " + msgs[0])
 	}
 	return validationError(strconv.Itoa(len(msgs)) + " validation errors detected: " + strings.Join(msgs, "; "))
+}
+
+// getTableMeta is getTable for the table management operations, whose
+// ResourceNotFoundException names the table.
+func (s *Server) getTableMeta(name *string) (*table, error) {
+	if err := requireTableName(name); err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(name)
+	if ae, ok := err.(*apiError); ok && ae.typ == nsDynamo+"ResourceNotFoundException" {
+		return nil, tableNotFoundError(*name)
+	}
+	return t, err
+}
+
+// requireTableName reports a missing TableName the way the table
+// management operations do (item operations say it is null).
+func requireTableName(name *string) error {
+	if name == nil {
+		return validationError("The parameter 'TableName' is required but was not present in the request")
+	}
+	return nil
 }
 
 // getTable returns the live table called name or ResourceNotFoundException.
@@ -231,7 +322,7 @@ func (s *Server) createTable(body []byte) ([]byte, error) {
 	if s.tables[m.Name] != nil {
 		return nil, dynamoError("ResourceInUseException", "Table already exists: "+m.Name)
 	}
-	t, err := s.openTable(m)
+	t, err := s.openTable(m, true)
 	if err != nil {
 		return nil, err
 	}
@@ -250,25 +341,36 @@ func (s *Server) createTable(body []byte) ([]byte, error) {
 }
 
 func validateCreateTable(in *createTableInput) (*tableMeta, error) {
+	if err := requireTableName(in.TableName); err != nil {
+		return nil, err
+	}
 	if err := validateTableName(in.TableName, "tableName"); err != nil {
 		return nil, err
 	}
+	// DynamoDB's constraint checks, in the order DynamoDB (and dynalite)
+	// report them, all at once.
 	var msgs []string
 	if in.AttributeDefinitions == nil {
 		msgs = append(msgs, "Value null at 'attributeDefinitions' failed to satisfy constraint: Member must not be null")
-	}
-	if in.KeySchema == nil {
-		msgs = append(msgs, "Value null at 'keySchema' failed to satisfy constraint: Member must not be null")
-	} else if len(in.KeySchema) < 1 || len(in.KeySchema) > 2 {
-		msgs = append(msgs, "Value '"+keyList(in.KeySchema)+"' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2")
-	}
-	if in.BillingMode != "" && in.BillingMode != "PROVISIONED" && in.BillingMode != "PAY_PER_REQUEST" {
-		msgs = append(msgs, "Value '"+in.BillingMode+"' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
 	}
 	for i, d := range in.AttributeDefinitions {
 		if d.AttributeType != "S" && d.AttributeType != "N" && d.AttributeType != "B" {
 			msgs = append(msgs, "Value '"+d.AttributeType+"' at 'attributeDefinitions."+strconv.Itoa(i+1)+".member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]")
 		}
+	}
+	msgs = append(msgs, billingModeConstraints(in.BillingMode)...)
+	msgs = append(msgs, throughputConstraints(in.ProvisionedThroughput, "provisionedThroughput")...)
+	if in.KeySchema == nil {
+		msgs = append(msgs, "Value null at 'keySchema' failed to satisfy constraint: Member must not be null")
+	} else if len(in.KeySchema) < 1 || len(in.KeySchema) > 2 {
+		msgs = append(msgs, "Value '"+keyList(in.KeySchema)+"' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2")
+	}
+	msgs = append(msgs, keySchemaConstraints(in.KeySchema, "keySchema")...)
+	for i, d := range in.LocalSecondaryIndexes {
+		msgs = append(msgs, indexConstraints(d, "localSecondaryIndexes."+strconv.Itoa(i+1)+".member")...)
+	}
+	for i, d := range in.GlobalSecondaryIndexes {
+		msgs = append(msgs, indexConstraints(d, "globalSecondaryIndexes."+strconv.Itoa(i+1)+".member")...)
 	}
 	if err := constraintErrors(msgs); err != nil {
 		return nil, err
@@ -286,6 +388,9 @@ func validateCreateTable(in *createTableInput) (*tableMeta, error) {
 	for _, d := range in.AttributeDefinitions {
 		defined[d.AttributeName] = true
 		defNames = append(defNames, d.AttributeName)
+	}
+	if len(in.KeySchema) > len(defNames) {
+		return nil, validationError("Invalid KeySchema: Some index key attribute have no definition")
 	}
 	if err := checkKeySchema(in.KeySchema, defined, defNames); err != nil {
 		return nil, err
@@ -305,8 +410,8 @@ func validateCreateTable(in *createTableInput) (*tableMeta, error) {
 		if len(in.LocalSecondaryIndexes) > 5 {
 			return nil, validationError("One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of 5")
 		}
-		for _, d := range in.LocalSecondaryIndexes {
-			im, err := checkIndexDef(d, false, m.PayPerReq, defined, defNames, names)
+		for i, d := range in.LocalSecondaryIndexes {
+			im, err := checkIndexDef(d, "localSecondaryIndexes."+strconv.Itoa(i+1)+".member", false, m.PayPerReq, defined, defNames, names)
 			if err != nil {
 				return nil, err
 			}
@@ -329,8 +434,8 @@ func validateCreateTable(in *createTableInput) (*tableMeta, error) {
 		if len(in.GlobalSecondaryIndexes) > 20 {
 			return nil, validationError("One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the per-table limit of 20")
 		}
-		for _, d := range in.GlobalSecondaryIndexes {
-			im, err := checkIndexDef(d, true, m.PayPerReq, defined, defNames, names)
+		for i, d := range in.GlobalSecondaryIndexes {
+			im, err := checkIndexDef(d, "globalSecondaryIndexes."+strconv.Itoa(i+1)+".member", true, m.PayPerReq, defined, defNames, names)
 			if err != nil {
 				return nil, err
 			}
@@ -396,11 +501,10 @@ func checkKeySchema(ks []keyElem, defined map[string]bool, defNames []string) er
 	return nil
 }
 
-func checkIndexDef(d indexDef, global, payPerReq bool, defined map[string]bool, defNames []string, names map[string]bool) (*indexMeta, error) {
-	if d.IndexName == nil {
-		return nil, validationError("1 validation error detected: Value null at 'indexName' failed to satisfy constraint: Member must not be null")
-	}
-	if err := validateTableName(d.IndexName, "indexName"); err != nil {
+// checkIndexDef validates the definition of a secondary index, whose
+// constraint violations are reported at field ("globalSecondaryIndexes.1.member", ...).
+func checkIndexDef(d indexDef, field string, global, payPerReq bool, defined map[string]bool, defNames []string, names map[string]bool) (*indexMeta, error) {
+	if err := constraintErrors(indexConstraints(d, field)); err != nil {
 		return nil, err
 	}
 	name := *d.IndexName
@@ -489,24 +593,24 @@ func keyAttrs(attrs []attrDef, ks []keyElem) (hash, rng keyAttr) {
 	return hash, rng
 }
 
-// openTable builds the live table for m, opening its trees. The caller
-// holds s.mu.
-func (s *Server) openTable(m *tableMeta) (*table, error) {
-	tr, err := s.store.Tree(tableTreeName(m.Name))
+// openTable builds the live table for m, opening its trees; fresh
+// (CreateTable) starts them empty. The caller holds s.mu.
+func (s *Server) openTable(m *tableMeta, fresh bool) (*table, error) {
+	tr, err := s.openTree(tableTreeName(m.Name), fresh)
 	if err != nil {
 		return nil, err
 	}
 	t := &table{name: m.Name, meta: *m, tree: tr}
 	t.hash, t.rng = keyAttrs(m.Attrs, m.KeySchema)
 	for _, im := range m.LSIs {
-		ix, err := s.openIndex(t, im, false)
+		ix, err := s.openIndex(t, im, false, fresh)
 		if err != nil {
 			return nil, err
 		}
 		t.indexes = append(t.indexes, ix)
 	}
 	for _, im := range m.GSIs {
-		ix, err := s.openIndex(t, im, true)
+		ix, err := s.openIndex(t, im, true, fresh)
 		if err != nil {
 			return nil, err
 		}
@@ -515,8 +619,16 @@ func (s *Server) openTable(m *tableMeta) (*table, error) {
 	return t, nil
 }
 
-func (s *Server) openIndex(t *table, im indexMeta, global bool) (*index, error) {
-	tr, err := s.store.Tree(indexTreeName(t.name, im.Name))
+// openTree opens the tree called name, new and empty when fresh.
+func (s *Server) openTree(name string, fresh bool) (Tree, error) {
+	if fresh {
+		return s.createTree(name)
+	}
+	return s.store.Tree(name)
+}
+
+func (s *Server) openIndex(t *table, im indexMeta, global, fresh bool) (*index, error) {
+	tr, err := s.openTree(indexTreeName(t.name, im.Name), fresh)
 	if err != nil {
 		return nil, err
 	}
@@ -545,7 +657,7 @@ func (s *Server) loadTables() error {
 		if err := json.Unmarshal(b, &m); err != nil {
 			return err
 		}
-		t, err := s.openTable(&m)
+		t, err := s.openTable(&m, false)
 		if err != nil {
 			return err
 		}
@@ -643,7 +755,7 @@ func (s *Server) describeTable(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	t, err := s.getTable(in.TableName)
+	t, err := s.getTableMeta(in.TableName)
 	if err != nil {
 		return nil, err
 	}
@@ -658,6 +770,9 @@ func (s *Server) deleteTable(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
+	if err := requireTableName(in.TableName); err != nil {
+		return nil, err
+	}
 	if err := validateTableName(in.TableName, "tableName"); err != nil {
 		return nil, err
 	}
@@ -665,7 +780,7 @@ func (s *Server) deleteTable(body []byte) ([]byte, error) {
 	defer s.mu.Unlock()
 	t := s.tables[*in.TableName]
 	if t == nil {
-		return nil, notFoundError()
+		return nil, tableNotFoundError(*in.TableName)
 	}
 	var d tableDescription
 	err := t.locked(true, func() error {
@@ -684,16 +799,30 @@ func (s *Server) deleteTable(body []byte) ([]byte, error) {
 	return encodeResponse(struct{ TableDescription tableDescription }{d})
 }
 
+// dropTrees forgets t in the store. The definition goes first: a crash
+// before the trees are dropped leaves orphaned trees, which createTree
+// drops before reusing their names, rather than a definition that would
+// reload as an empty (or partial) table.
 func (s *Server) dropTrees(t *table) error {
+	if err := s.store.DeleteMeta(t.name); err != nil {
+		return err
+	}
 	for _, ix := range t.indexes {
 		if err := s.store.Drop(indexTreeName(t.name, ix.name)); err != nil {
 			return err
 		}
 	}
-	if err := s.store.Drop(tableTreeName(t.name)); err != nil {
-		return err
+	return s.store.Drop(tableTreeName(t.name))
+}
+
+// createTree returns a new empty tree called name, dropping first any tree
+// of that name a crash in the middle of DeleteTable or UpdateTable left
+// behind.
+func (s *Server) createTree(name string) (Tree, error) {
+	if err := s.store.Drop(name); err != nil {
+		return nil, err
 	}
-	return s.store.DeleteMeta(t.name)
+	return s.store.Tree(name)
 }
 
 type listTablesInput struct {
@@ -762,14 +891,26 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	t, err := s.getTable(in.TableName)
+	if err := requireTableName(in.TableName); err != nil {
+		return nil, err
+	}
+	msgs := nameConstraints(in.TableName, "tableName")
+	msgs = append(msgs, billingModeConstraints(in.BillingMode)...)
+	msgs = append(msgs, throughputConstraints(in.ProvisionedThroughput, "provisionedThroughput")...)
+	if err := constraintErrors(msgs); err != nil {
+		return nil, err
+	}
+	if in.BillingMode == "PROVISIONED" && in.ProvisionedThroughput == nil {
+		return nil, validationError("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
+	}
+	t, err := s.getTableMeta(in.TableName)
 	if err != nil {
 		return nil, err
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.deleted {
-		return nil, notFoundError()
+		return nil, tableNotFoundError(t.name)
 	}
 	m := t.meta // copy; committed on success
 	m.GSIs = append([]indexMeta(nil), t.meta.GSIs...)
@@ -825,13 +966,13 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 		if online > 1 {
 			return nil, dynamoError("LimitExceededException", "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 		}
-		for _, u := range in.GlobalSecondaryIndexUpdates {
+		for i, u := range in.GlobalSecondaryIndexUpdates {
 			switch {
 			case u.Create != nil:
 				if u.Create.IndexName != nil && names[*u.Create.IndexName] {
 					return nil, validationError("One or more parameter values were invalid: Index with name: " + *u.Create.IndexName + " already exists")
 				}
-				im, err := checkIndexDef(*u.Create, true, m.PayPerReq, defined, defNames, names)
+				im, err := checkIndexDef(*u.Create, "globalSecondaryIndexUpdates."+strconv.Itoa(i+1)+".member.create", true, m.PayPerReq, defined, defNames, names)
 				if err != nil {
 					return nil, err
 				}
@@ -880,6 +1021,32 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 	if !changed {
 		return nil, validationError("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
+	// New index trees are built before the definition naming them is
+	// saved, and dropped index trees are dropped after, so that a crash
+	// never leaves a definition naming a missing or partial index.
+	old := t.meta
+	t.meta = m // openIndex reads the new attribute definitions
+	var built []*index
+	fail := func(err error) ([]byte, error) {
+		t.meta = old
+		for _, ix := range built {
+			_ = s.store.Drop(indexTreeName(t.name, ix.name))
+		}
+		return nil, err
+	}
+	for _, im := range created {
+		ix, err := s.openIndex(t, im, true, true)
+		if err != nil {
+			return fail(err)
+		}
+		built = append(built, ix)
+		if err := t.backfill(ix); err != nil {
+			return fail(err)
+		}
+	}
+	if err := s.saveMeta(t); err != nil {
+		return fail(err)
+	}
 	for _, name := range dropped {
 		for i, ix := range t.indexes {
 			if ix.name == name {
@@ -891,20 +1058,7 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
-	t.meta = m
-	for _, im := range created {
-		ix, err := s.openIndex(t, im, true)
-		if err != nil {
-			return nil, err
-		}
-		if err := t.backfill(ix); err != nil {
-			return nil, err
-		}
-		t.indexes = append(t.indexes, ix)
-	}
-	if err := s.saveMeta(t); err != nil {
-		return nil, err
-	}
+	t.indexes = append(t.indexes, built...)
 	return encodeResponse(struct{ TableDescription tableDescription }{t.describe()})
 }
 
@@ -932,7 +1086,7 @@ func (s *Server) updateTimeToLive(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	t, err := s.getTable(in.TableName)
+	t, err := s.getTableMeta(in.TableName)
 	if err != nil {
 		return nil, err
 	}
@@ -942,6 +1096,9 @@ func (s *Server) updateTimeToLive(body []byte) ([]byte, error) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.deleted { // deleted meanwhile: saving its meta would resurrect it
+		return nil, tableNotFoundError(t.name)
+	}
 	if *spec.Enabled == t.meta.TTLEnabled {
 		if *spec.Enabled {
 			return nil, validationError("TimeToLive is already enabled")
@@ -964,7 +1121,7 @@ func (s *Server) describeTimeToLive(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	t, err := s.getTable(in.TableName)
+	t, err := s.getTableMeta(in.TableName)
 	if err != nil {
 		return nil, err
 	}

@@ -29,12 +29,13 @@ func (s *Server) SweepTTL() int {
 	now := s.clock()
 	deleted := 0
 	for _, t := range tables {
-		deleted += t.sweep(now)
+		deleted += s.sweep(t, now)
 	}
 	return deleted
 }
 
-func (t *table) sweep(now time.Time) int {
+// sweep deletes the expired items of t.
+func (s *Server) sweep(t *table, now time.Time) int {
 	t.mu.RLock()
 	attr, on := t.meta.TTLAttr, t.meta.TTLEnabled && !t.deleted
 	t.mu.RUnlock()
@@ -77,7 +78,7 @@ func (t *table) sweep(now time.Time) int {
 	var c capacity
 	for i, key := range expired {
 		rec, _ := t.tree.Get(key)
-		if err := t.commit(key, &writeResult{oldRec: rec, old: items[i]}, &c); err != nil {
+		if err := s.commitOne(t, key, &writeResult{oldRec: rec, old: items[i]}, &c); err != nil {
 			break
 		}
 	}

@@ -189,24 +189,37 @@ func (s *Server) doTransactWrite(in *transactWriteInput) ([]byte, error) {
 		return nil, e
 	}
 	caps := map[string]*capacity{}
-	for i, op := range ops {
-		c := caps[op.t.name]
-		if c == nil {
-			c = &capacity{table: op.t.name}
-			caps[op.t.name] = c
+	var counted []func()
+	// The whole transaction is one batch of the store.
+	err = s.batch(func(w BatchWriter) error {
+		for i, op := range ops {
+			c := caps[op.t.name]
+			if c == nil {
+				c = &capacity{table: op.t.name}
+				caps[op.t.name] = c
+			}
+			if op.kind == opCheck {
+				c.units += readUnits(recordSize(results[i].oldRec), true) * 2
+				continue
+			}
+			var one capacity
+			done, err := op.t.commit(w, op.key, results[i], &one)
+			if err != nil {
+				return err
+			}
+			counted = append(counted, done)
+			c.units += one.units * 2
+			for name, u := range one.indexes {
+				c.addIndex(name, one.global[name], u*2)
+			}
 		}
-		if op.kind == opCheck {
-			c.units += readUnits(recordSize(results[i].oldRec), true) * 2
-			continue
-		}
-		var one capacity
-		if err := op.t.commit(op.key, results[i], &one); err != nil {
-			return nil, err
-		}
-		c.units += one.units * 2
-		for name, u := range one.indexes {
-			c.addIndex(name, one.global[name], u*2)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, done := range counted {
+		done()
 	}
 	b := append(make([]byte, 0, 64), '{')
 	list := make([]*capacity, 0, len(caps))

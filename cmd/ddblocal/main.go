@@ -79,17 +79,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	var opts []ddbtest.Option
+	var st ddbtest.Store
 	where := "in-memory"
 	if *data != "" {
-		st, err := openStore(*data)
-		if err != nil {
+		var err error
+		if st, err = openStore(*data); err != nil {
 			return fail("cannot use data directory %s: %v", *data, reason(err))
 		}
 		opts = append(opts, ddbtest.WithStore(st))
 		where = *data
 	}
-	srv, err := newServer(opts...)
+	srv, err := ddbtest.Open(opts...)
 	if err != nil {
+		if st != nil {
+			st.Close()
+		}
 		return fail("cannot load tables from %s: %v", where, err)
 	}
 	defer srv.Close() // closes the store
@@ -133,17 +137,6 @@ func openStore(dir string) (ddbtest.Store, error) {
 		return nil, err
 	}
 	return ddbtest.OpenBoltStore(filepath.Join(dir, dataFile))
-}
-
-// newServer is ddbtest.NewUnstartedServer, turning its panic on a store
-// whose tables cannot be loaded into an error.
-func newServer(opts ...ddbtest.Option) (srv *ddbtest.Server, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	return ddbtest.NewUnstartedServer(opts...), nil
 }
 
 // reason strips the operation and path wrappers from a system error

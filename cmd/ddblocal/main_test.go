@@ -150,6 +150,15 @@ func TestStartErrors(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	corrupt := filepath.Join(tmp, "corrupt")
+	st, err := openStore(corrupt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutMeta("broken", []byte("not a table definition")); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 	locked := filepath.Join(tmp, "locked")
 	_, stop := start(t, locked, "-addr", "127.0.0.1:0", "-data", locked)
 	t.Cleanup(func() { stop() }) // after the parallel subtests
@@ -168,6 +177,8 @@ func TestStartErrors(t *testing.T) {
 			"ddblocal: cannot use data directory " + filepath.Join(file, "d") + ": " + file + ": not a directory\n"},
 		{"data in use", []string{"-addr", "127.0.0.1:0", "-data", locked}, 1,
 			"ddblocal: cannot use data directory " + locked + ": database is locked by another process\n"},
+		{"corrupt table definitions", []string{"-addr", "127.0.0.1:0", "-data", corrupt}, 1,
+			"ddblocal: cannot load tables from " + corrupt + ": ddbtest: loading tables from store: "},
 		{"unknown flag", []string{"-port", "1"}, 2, "flag provided but not defined: -port"},
 		{"extra argument", []string{"serve"}, 2, "ddblocal: unexpected argument \"serve\"\n"},
 	}

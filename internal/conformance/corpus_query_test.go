@@ -83,13 +83,12 @@ func queryScenarios() []scenario {
 			q("pk = :p AND i = :v", v(":v", N("1"))...).why("non-key attribute"),
 			q("pk = :p AND sk <> :v", v(":v", N("1"))...).why("<> on range key"),
 			q("pk = :p AND sk = :v", v(":v", S("1"))...).why("value type mismatch"),
-			q("pk = :p", "FilterExpression", "sk > :v", "values", vals(":v", N("1"))).why("filter on a key attribute").
-				bug("Query accepts a FilterExpression on a key attribute; DynamoDB rejects it (ValidationException: Filter Expression can only contain non-primary key attributes: Primary key attribute: sk)"),
+			q("pk = :p", "FilterExpression", "sk > :v", "values", vals(":v", N("1"))).why("filter on a key attribute"),
 			q("pk = :p AND NOT sk = :v", v(":v", N("1"))...).why("NOT in key condition"),
 			q("pk = :p", "IndexName", "nosuch").why("missing index"),
 			query("T", "KeyConditionExpression", "pk = :p").why("undefined placeholder"),
 			query("T").why("no key condition"),
-			query("T", "KeyConditions", kv("pk", kv("ComparisonOperator", "EQ", "AttributeValueList", []any{S("p")})), "ProjectionExpression", "sk").bug(noLegacy),
+			query("T", "KeyConditions", kv("pk", kv("ComparisonOperator", "EQ", "AttributeValueList", []any{S("p")})), "ProjectionExpression", "sk").known(noLegacy),
 		)},
 		{name: "querystrings", steps: steps(
 			newTable("T", "pk:N", "sk:S").step(),
@@ -150,6 +149,13 @@ func queryScenarios() []scenario {
 			put("T", kv("pk", S("p"), "sk", N("5"), "l", S("x"), "g", S("x"), "g2", N("2")), "ReturnConsumedCapacity", "INDEXES").known(dynaliteIndexWrites),
 			scan("T", "IndexName", "gsiinc").unord(),
 			scan("T", "IndexName", "lsikeys", "ReturnConsumedCapacity", "INDEXES").unord().known(emptyIndexKey),
+			query("T", "IndexName", "gsiall", "KeyConditionExpression", "g = :g", "FilterExpression", "pk = :p",
+				"ExpressionAttributeValues", vals(":g", S("x"), ":p", S("p"))).why("filter on the table key of a GSI query"),
+			query("T", "IndexName", "gsiall", "KeyConditionExpression", "g = :g", "FilterExpression", "attribute_exists(sk)",
+				"ExpressionAttributeValues", vals(":g", S("x"))).why("filter on a GSI key"),
+			query("T", "IndexName", "lsikeys", "KeyConditionExpression", "pk = :p", "FilterExpression", "size(l) > :n",
+				"ExpressionAttributeValues", vals(":p", S("p"), ":n", N("1"))).why("filter on an LSI key"),
+			scan("T", "FilterExpression", "pk = :p AND sk > :n", "ExpressionAttributeValues", vals(":p", S("p"), ":n", N("1"))).unord().why("Scan may filter on keys").known(emptyIndexKey),
 		)},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -46,7 +47,13 @@ func sdkRun(ctx context.Context, c *dynamodb.Client) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("CreateTable: %w", err)
 	}
-	if err := dynamodb.NewTableExistsWaiter(c).Wait(ctx, &dynamodb.DescribeTableInput{TableName: table}, 10e9); err != nil {
+	// The waiter's default first delay (20 s) exceeds the wait allowed, so
+	// a table still CREATING at the first poll (dynalite activates it on a
+	// timer, even with --createTableMs 0) would fail at once.
+	waiter := dynamodb.NewTableExistsWaiter(c, func(o *dynamodb.TableExistsWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 100*time.Millisecond
+	})
+	if err := waiter.Wait(ctx, &dynamodb.DescribeTableInput{TableName: table}, 10*time.Second); err != nil {
 		return nil, fmt.Errorf("waiting for table: %w", err)
 	}
 	for i := range 7 {

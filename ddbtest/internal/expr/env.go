@@ -36,6 +36,10 @@ type Env struct {
 // #name / :name, and invalid attribute values (whose numbers it
 // canonicalises in place).
 func (e *Env) Validate() error {
+	if e.valid() {
+		return nil
+	}
+	// Report the first problem in key order, as DynamoDB does.
 	if e.Names != nil {
 		if len(e.Names) == 0 {
 			return validationError("ExpressionAttributeNames must not be empty")
@@ -65,6 +69,28 @@ func (e *Env) Validate() error {
 		}
 	}
 	return nil
+}
+
+// valid is Validate's fast path: it reports whether every check passes,
+// visiting the maps in any order (sorting the keys is only needed to
+// report the first problem), and canonicalises the values' numbers in
+// place like Validate.
+func (e *Env) valid() bool {
+	if (e.Names != nil && len(e.Names) == 0) || (e.Values != nil && len(e.Values) == 0) {
+		return false
+	}
+	for k := range e.Names {
+		if !validPlaceholder(k, '#') {
+			return false
+		}
+	}
+	for k, v := range e.Values {
+		if !validPlaceholder(k, ':') || v.Validate() != nil {
+			return false
+		}
+		e.Values[k] = v
+	}
+	return true
 }
 
 func validPlaceholder(k string, prefix byte) bool {
@@ -114,13 +140,15 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// name resolves #n, recording its use.
+// name resolves #n, recording its use. A placeholder standing for the
+// empty string is not defined: attribute names cannot be empty (DynamoDB
+// rejects it, and dynalite with the message of an undefined name).
 func (e *Env) name(n string) (string, bool) {
 	if e == nil {
 		return "", false
 	}
 	s, ok := e.Names[n]
-	if !ok {
+	if !ok || s == "" {
 		return "", false
 	}
 	if e.usedNames == nil {

@@ -33,8 +33,9 @@ type action struct {
 
 // Update is a compiled UpdateExpression.
 type Update struct {
-	actions []action // in application order: SET, ADD, DELETE, REMOVE
-	paths   []Path   // as written
+	actions []action     // in application order: SET, ADD, DELETE, REMOVE
+	paths   []Path       // as written
+	kinds   []actionKind // the section of each of paths
 }
 
 // Runtime messages of Apply.
@@ -70,9 +71,9 @@ func ParseUpdate(src string, env *Env) (*Update, error) {
 	if msg := first(e.limit, e.reserved, e.unknownFunction, e.section, e.attrName, e.attrVal, o.overlap, o.conflict, e.operand, e.function); msg != "" {
 		return nil, validationError("Invalid UpdateExpression: " + msg)
 	}
-	u := &Update{paths: make([]Path, len(p.actions))}
+	u := &Update{paths: make([]Path, len(p.actions)), kinds: make([]actionKind, len(p.actions))}
 	for i, a := range p.actions {
-		u.paths[i] = a.path
+		u.paths[i], u.kinds[i] = a.path, a.kind
 	}
 	for _, k := range []actionKind{aSet, aAdd, aDelete} {
 		for _, a := range p.actions {
@@ -106,6 +107,91 @@ func (u *Update) Paths() []Path { return u.paths }
 // Attributes returns the distinct top-level attribute names the actions
 // modify.
 func (u *Update) Attributes() []string { return heads(u.paths) }
+
+// Updated returns the parts of item the update's actions target, shaped as
+// DynamoDB's ReturnValues UPDATED_OLD (item is the item before the update,
+// after is false) and UPDATED_NEW (item is the updated item, after is
+// true): each targeted path that exists in item, nested in maps and lists
+// along its path, without the untargeted siblings. List elements keep their
+// index order and are packed (REMOVE l[0], l[2] gives [l[0], l[2]]). The
+// paths of REMOVE actions are not part of UPDATED_NEW. Updated returns nil
+// when no targeted path exists in item.
+func (u *Update) Updated(item av.Item, after bool) av.Item {
+	var root *pickNode
+	for i, p := range u.paths {
+		if after && u.kinds[i] == aRemove {
+			continue
+		}
+		v, ok := p.Resolve(item)
+		if !ok {
+			continue
+		}
+		if root == nil {
+			root = &pickNode{}
+		}
+		n := root
+		for _, e := range p {
+			n = n.child(e)
+		}
+		n.val = &v
+	}
+	if root == nil {
+		return nil
+	}
+	return root.value().Map
+}
+
+// pickNode is one node of the tree of picked paths: a picked value, or a
+// map or list holding picked descendants.
+type pickNode struct {
+	val   *av.Value
+	names map[string]*pickNode
+	elems map[int]*pickNode
+}
+
+func (n *pickNode) child(e PathElem) *pickNode {
+	if e.IsIndex {
+		if n.elems == nil {
+			n.elems = map[int]*pickNode{}
+		}
+		c := n.elems[e.Index]
+		if c == nil {
+			c = &pickNode{}
+			n.elems[e.Index] = c
+		}
+		return c
+	}
+	if n.names == nil {
+		n.names = map[string]*pickNode{}
+	}
+	c := n.names[e.Name]
+	if c == nil {
+		c = &pickNode{}
+		n.names[e.Name] = c
+	}
+	return c
+}
+
+// value renders n. Overlapping paths are rejected by ParseUpdate, so a
+// node with a picked value has no descendants.
+func (n *pickNode) value() av.Value {
+	switch {
+	case n.val != nil:
+		return *n.val
+	case n.elems != nil:
+		idx := slices.Sorted(maps.Keys(n.elems))
+		list := make([]av.Value, len(idx))
+		for i, k := range idx {
+			list[i] = n.elems[k].value()
+		}
+		return av.Value{Type: av.L, List: list}
+	}
+	m := make(map[string]av.Value, len(n.names))
+	for k, c := range n.names {
+		m[k] = c.value()
+	}
+	return av.Value{Type: av.M, Map: m}
+}
 
 type updateParser struct {
 	parser

@@ -217,3 +217,60 @@ func BenchmarkUpdateParseApply(b *testing.B) {
 		}
 	}
 }
+
+func TestUpdateUpdated(t *testing.T) {
+	t.Parallel()
+	old := mustItem(t, `{"pk":{"S":"p"},"n":{"N":"5"},"s":{"S":"x"},`+
+		`"l":{"L":[{"S":"l0"},{"S":"l1"},{"S":"l2"},{"S":"l3"}]},"m":{"M":{"a":{"N":"1"},"b":{"M":{"c":{"S":"x"}}}}}}`)
+	tests := []struct {
+		src      string
+		old, new string // UPDATED_OLD and UPDATED_NEW
+	}{
+		{"SET n = n + :n1", `{"n":{"N":"5"}}`, `{"n":{"N":"6"}}`},
+		{"SET a = :n1", "nil", `{"a":{"N":"1"}}`},
+		{"SET m.b.c = :s, m.z = :s", `{"m":{"M":{"b":{"M":{"c":{"S":"x"}}}}}}`, `{"m":{"M":{"b":{"M":{"c":{"S":"x"}}},"z":{"S":"x"}}}}`},
+		{"SET l[0] = :sa", `{"l":{"L":[{"S":"l0"}]}}`, `{"l":{"L":[{"S":"a"}]}}`},
+		{"REMOVE l[2], l[0]", `{"l":{"L":[{"S":"l0"},{"S":"l2"}]}}`, "nil"},
+		{"REMOVE l[50]", "nil", "nil"},
+		{"REMOVE s SET n = :n2", `{"n":{"N":"5"},"s":{"S":"x"}}`, `{"n":{"N":"2"}}`},
+		{"SET l[99] = :s", "nil", "nil"},
+		{"SET m.a = :n2, l[1] = :s, l[3] = :sa", `{"l":{"L":[{"S":"l1"},{"S":"l3"}]},"m":{"M":{"a":{"N":"1"}}}}`, `{"l":{"L":[{"S":"x"},{"S":"a"}]},"m":{"M":{"a":{"N":"2"}}}}`},
+	}
+	for _, tt := range tests {
+		u, err := ParseUpdate(tt.src, testEnv(t))
+		if err != nil {
+			t.Fatalf("ParseUpdate(%q): %v", tt.src, err)
+		}
+		updated, err := u.Apply(old)
+		if err != nil {
+			t.Fatalf("Apply(%q): %v", tt.src, err)
+		}
+		if got := itemJSONSorted(u.Updated(old, false)); got != tt.old {
+			t.Errorf("%q: UPDATED_OLD = %s, want %s", tt.src, got, tt.old)
+		}
+		if got := itemJSONSorted(u.Updated(updated, true)); got != tt.new {
+			t.Errorf("%q: UPDATED_NEW = %s, want %s", tt.src, got, tt.new)
+		}
+	}
+}
+
+// TestEmptyAttributeName: a name placeholder standing for "" is undefined
+// in every kind of expression.
+func TestEmptyAttributeName(t *testing.T) {
+	t.Parallel()
+	const msg = "An expression attribute name used in the document path is not defined; attribute name: #e"
+	env := func() *Env {
+		e := testEnv(t)
+		e.Names["#e"] = ""
+		return e
+	}
+	if _, err := ParseUpdate("SET #e = :n1", env()); errText(err) != "Invalid UpdateExpression: "+msg {
+		t.Errorf("ParseUpdate: %v", err)
+	}
+	if _, err := ParseCondition("ConditionExpression", "attribute_exists(#e)", env()); errText(err) != "Invalid ConditionExpression: "+msg {
+		t.Errorf("ParseCondition: %v", err)
+	}
+	if _, err := ParseProjection("#e", env()); errText(err) != "Invalid ProjectionExpression: "+msg {
+		t.Errorf("ParseProjection: %v", err)
+	}
+}

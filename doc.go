@@ -1,0 +1,64 @@
+// Package ddb is a high-level, resource-style DynamoDB library built on
+// aws-sdk-go-v2. A Table[T] wraps a DynamoDB client, marshals Go values to
+// and from items, builds expressions safely, and hides pagination behind
+// Go iterators.
+//
+// # Describing a table
+//
+// The item type T is a struct whose key fields carry `ddb` tags:
+//
+//	type Order struct {
+//		Customer string    `ddb:"pk"`                  // partition key
+//		Placed   time.Time `ddb:"sk"`                  // sort key
+//		Status   string    `ddb:"gsi=ByStatus:pk"`     // global index partition key
+//		Total    int       `ddb:"gsi=ByStatus:sk"`     // global index sort key
+//		Ref      string    `ddb:"lsi=ByRef" dynamodbav:",omitempty"` // local index sort key
+//		Version  int64     `ddb:"version"`
+//	}
+//
+// The tag value is a comma-separated list of options:
+//
+//	pk            the table's partition (hash) key
+//	sk            the table's sort (range) key
+//	gsi=Name:pk   partition key of global secondary index Name
+//	gsi=Name:sk   sort key of global secondary index Name
+//	lsi=Name      sort key of local secondary index Name
+//	version       optimistic-locking version number
+//	created       creation time
+//	updated       last-update time
+//	ttl           time-to-live attribute
+//
+// Options combine (`ddb:"sk,gsi=ByDay:sk"`); unknown options are an error.
+// Attribute names and encodings come from the codec's `dynamodbav` tags, so
+// `dynamodbav:"id,string"` renames a key and makes it a string key. A key
+// field must encode as a string (S), number (N) or binary (B) value.
+//
+// For map item types, or structs without tags, describe the key with
+// options: NewTable[map[string]any](client, "t", ddb.WithKey(ddb.StringKey("pk"), ddb.NumberKey("sk"))).
+//
+// NewTable checks all of this up front; mistakes fail with errors matching
+// ErrInvalidSchema that name the field.
+//
+// # Reading and writing
+//
+//	orders, err := ddb.NewTable[Order](client, "orders")
+//	err = orders.Put(ctx, o)
+//	o, err := orders.Get(ctx, "c1", placed)     // ErrNotFound when absent
+//	err = orders.Delete(ctx, "c1", placed)
+//
+//	for o, err := range orders.Query("c1", ddb.Ge(since)).Desc().All(ctx) {
+//		if err != nil { ... }  // a failed page ends the loop with its error
+//		...
+//	}
+//
+// Query and Scan results can also be read page by page with Pages; each
+// Page has an opaque Cursor that StartFrom resumes from, even in another
+// process. Limit bounds the number of items returned across pages,
+// PageSize the number of items each request reads.
+//
+// Key values that do not fit the table's key fail with ErrInvalidKey before
+// any request is sent. Errors from DynamoDB are returned as *Error values
+// that match the sentinel errors of this package (ErrConditionFailed,
+// ErrThrottled, ErrTableNotFound, ...) with errors.Is and still unwrap to
+// the SDK's exception types with errors.As.
+package ddb

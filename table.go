@@ -1,0 +1,322 @@
+package ddb
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Table is a DynamoDB table whose items are values of type T. T is a struct
+// whose key fields carry `ddb` tags (see the package documentation), or a
+// map[string]... type described with WithKey.
+//
+// A Table holds no state besides its client, name and schema; it is safe
+// for concurrent use and cheap to create.
+type Table[T any] struct {
+	client Client
+	name   string
+	schema *schema
+}
+
+// NewTable returns the table called name, read and written through client,
+// whose items are of type T. It derives the key schema from T's `ddb` tags
+// (or from WithKey and the index options) and checks it up front: an error
+// matching ErrInvalidSchema names the offending field. No request is sent.
+func NewTable[T any](client Client, name string, opts ...TableOption) (*Table[T], error) {
+	if client == nil || reflect.ValueOf(client).Kind() == reflect.Pointer && reflect.ValueOf(client).IsNil() {
+		return nil, opErr("NewTable", name, ErrInvalidInput, "nil client")
+	}
+	if name == "" {
+		return nil, opErr("NewTable", name, ErrInvalidInput, "empty table name")
+	}
+	var o tableOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	s, err := buildSchema(reflect.TypeFor[T](), &o)
+	if err != nil {
+		err.(*Error).Table = name
+		return nil, err
+	}
+	return &Table[T]{client: client, name: name, schema: s}, nil
+}
+
+// Name returns the table's name.
+func (t *Table[T]) Name() string { return t.name }
+
+// Key is a primary key given as values: the partition key, then the sort key
+// if the table has one, as in ddb.Key{"u1", "2024-05-01"}.
+type Key []any
+
+// ReadOption configures a single-item read (GetOpt).
+type ReadOption func(*readOptions)
+
+type readOptions struct {
+	consistent bool
+	proj       []Path
+}
+
+// Consistent asks for a strongly consistent read.
+func Consistent() ReadOption { return func(o *readOptions) { o.consistent = true } }
+
+// Project reads only the given attributes; the others keep their zero value
+// in the decoded item. Key attributes are always read.
+func Project(paths ...Path) ReadOption {
+	return func(o *readOptions) { o.proj = append(o.proj, paths...) }
+}
+
+// WriteOption configures a write (Put, DeleteOpt).
+type WriteOption func(*writeOptions)
+
+type writeOptions struct {
+	cond Condition
+	old  any // **T, from ReturnOld
+}
+
+// If makes the write conditional: it happens only if cond holds for the
+// item currently stored under the same key. When cond is false the write
+// fails with an error matching ErrConditionFailed that also unwraps (with
+// errors.As) to *types.ConditionalCheckFailedException. Several If options
+// are combined with And.
+func If(cond Condition) WriteOption {
+	return func(o *writeOptions) {
+		switch {
+		case cond.IsZero():
+		case o.cond.IsZero():
+			o.cond = cond
+		default:
+			o.cond = And(o.cond, cond)
+		}
+	}
+}
+
+// ReturnOld stores the item the write replaced or deleted in *old, or nil
+// when there was none. old must point to a *T of the table's item type.
+//
+//	var old *User
+//	err := users.Put(ctx, u, ddb.ReturnOld(&old))
+func ReturnOld[T any](old **T) WriteOption {
+	return func(o *writeOptions) { o.old = old }
+}
+
+// writeOpts applies opts and resolves the ReturnOld destination.
+func (t *Table[T]) writeOpts(op string, opts []WriteOption) (writeOptions, **T, error) {
+	var o writeOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.old == nil {
+		return o, nil, nil
+	}
+	dst, ok := o.old.(**T)
+	if !ok || dst == nil {
+		return o, nil, opErr(op, t.name, ErrInvalidInput, "ReturnOld needs a non-nil **%v, got %T", t.schema.itemType, o.old)
+	}
+	return o, dst, nil
+}
+
+// Put writes item, replacing any item with the same key.
+func (t *Table[T]) Put(ctx context.Context, item T, opts ...WriteOption) error {
+	const op = "Put"
+	o, oldDst, err := t.writeOpts(op, opts)
+	if err != nil {
+		return err
+	}
+	av, err := t.encode(op, item)
+	if err != nil {
+		return err
+	}
+	in := &dynamodb.PutItemInput{TableName: &t.name, Item: av}
+	b := exprBuilder{op: op, table: t.name}
+	if in.ConditionExpression, err = t.condExpr(&b, o.cond); err != nil {
+		return err
+	}
+	in.ExpressionAttributeNames, in.ExpressionAttributeValues = b.names(), b.values()
+	if oldDst != nil {
+		in.ReturnValues = types.ReturnValueAllOld
+	}
+	out, err := t.client.PutItem(ctx, in)
+	if err != nil {
+		return mapErr(op, t.name, err)
+	}
+	return t.storeOld(op, oldDst, out.Attributes)
+}
+
+// Get returns the item with the given key: the partition key value, then
+// the sort key value if the table has one. It fails with an error matching
+// ErrNotFound when there is no such item, and with ErrInvalidKey, before
+// any request, when the key values do not fit the table's key.
+func (t *Table[T]) Get(ctx context.Context, key ...any) (T, error) {
+	return t.GetOpt(ctx, key)
+}
+
+// GetOpt is Get with options such as Consistent and Project.
+func (t *Table[T]) GetOpt(ctx context.Context, key Key, opts ...ReadOption) (T, error) {
+	const op = "Get"
+	var zero T
+	var o readOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	k, err := t.keyFromValues(op, key)
+	if err != nil {
+		return zero, err
+	}
+	in := &dynamodb.GetItemInput{TableName: &t.name, Key: k}
+	if o.consistent {
+		in.ConsistentRead = aws.Bool(true)
+	}
+	if len(o.proj) > 0 {
+		b := exprBuilder{op: op, table: t.name}
+		pe, err := b.projection(t.withKeyPaths(o.proj, ""))
+		if err != nil {
+			return zero, err
+		}
+		in.ProjectionExpression, in.ExpressionAttributeNames = &pe, b.names()
+	}
+	out, err := t.client.GetItem(ctx, in)
+	if err != nil {
+		return zero, mapErr(op, t.name, err)
+	}
+	if len(out.Item) == 0 {
+		return zero, &Error{Op: op, Table: t.name, Kind: ErrNotFound}
+	}
+	return t.decode(op, out.Item)
+}
+
+// Delete deletes the item with the given key. Deleting an item that does not
+// exist is not an error. Key values are checked as for Get.
+func (t *Table[T]) Delete(ctx context.Context, key ...any) error {
+	return t.DeleteOpt(ctx, key)
+}
+
+// DeleteOpt is Delete with options such as If and ReturnOld.
+func (t *Table[T]) DeleteOpt(ctx context.Context, key Key, opts ...WriteOption) error {
+	const op = "Delete"
+	o, oldDst, err := t.writeOpts(op, opts)
+	if err != nil {
+		return err
+	}
+	k, err := t.keyFromValues(op, key)
+	if err != nil {
+		return err
+	}
+	in := &dynamodb.DeleteItemInput{TableName: &t.name, Key: k}
+	b := exprBuilder{op: op, table: t.name}
+	if in.ConditionExpression, err = t.condExpr(&b, o.cond); err != nil {
+		return err
+	}
+	in.ExpressionAttributeNames, in.ExpressionAttributeValues = b.names(), b.values()
+	if oldDst != nil {
+		in.ReturnValues = types.ReturnValueAllOld
+	}
+	out, err := t.client.DeleteItem(ctx, in)
+	if err != nil {
+		return mapErr(op, t.name, err)
+	}
+	return t.storeOld(op, oldDst, out.Attributes)
+}
+
+// condExpr builds the condition expression for c, or nil for none.
+func (t *Table[T]) condExpr(b *exprBuilder, c Condition) (*string, error) {
+	if c.IsZero() {
+		return nil, nil
+	}
+	s, err := b.condition(c)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// storeOld decodes the old item of a write into *dst (nil when none).
+func (t *Table[T]) storeOld(op string, dst **T, item map[string]types.AttributeValue) error {
+	if dst == nil {
+		return nil
+	}
+	*dst = nil
+	if len(item) == 0 {
+		return nil
+	}
+	v, err := t.decode(op, item)
+	if err != nil {
+		return err
+	}
+	*dst = &v
+	return nil
+}
+
+// encode marshals item and checks its key attributes (table and index keys)
+// so that a bad key fails with ErrInvalidKey before any request.
+func (t *Table[T]) encode(op string, item T) (map[string]types.AttributeValue, error) {
+	av, err := MarshalItem(item)
+	if err != nil {
+		return nil, wrapOpErr(op, t.name, ErrInvalidValue, err)
+	}
+	for _, a := range t.schema.keyAttrs() {
+		if err := checkKeyValue(a, av[a.Name]); err != nil {
+			return nil, keyErr(op, t.name, a.Name, err)
+		}
+	}
+	for _, ix := range t.schema.indexes {
+		for _, a := range []KeyAttr{ix.PK, ix.SK} {
+			if v, ok := av[a.Name]; ok && a.Name != "" {
+				if err := checkKeyValue(a, v); err != nil {
+					return nil, keyErr(op, t.name, a.Name, fmt.Errorf("index %s: %w", ix.Name, err))
+				}
+			}
+		}
+	}
+	return av, nil
+}
+
+// decode unmarshals one item into a T.
+func (t *Table[T]) decode(op string, item map[string]types.AttributeValue) (T, error) {
+	var v T
+	if err := UnmarshalItem(item, &v); err != nil {
+		var zero T
+		return zero, wrapOpErr(op, t.name, ErrInvalidValue, err)
+	}
+	return v, nil
+}
+
+// keyFromValues builds a primary key from key values (pk, then sk).
+func (t *Table[T]) keyFromValues(op string, vals []any) (map[string]types.AttributeValue, error) {
+	attrs := t.schema.keyAttrs()
+	if len(vals) != len(attrs) {
+		want := "a partition key value"
+		if len(attrs) == 2 {
+			want = "a partition key and a sort key value"
+		}
+		return nil, opErr(op, t.name, ErrInvalidKey, "table key needs %s, got %d value(s)", want, len(vals))
+	}
+	k := make(map[string]types.AttributeValue, len(attrs))
+	for i, a := range attrs {
+		av, err := t.schema.marshalKey(a, vals[i])
+		if err != nil {
+			return nil, keyErr(op, t.name, a.Name, err)
+		}
+		k[a.Name] = av
+	}
+	return k, nil
+}
+
+// withKeyPaths returns paths plus the key attributes of the table and of
+// index (if any), so that projected items can still be located.
+func (t *Table[T]) withKeyPaths(paths []Path, index string) []Path {
+	out := append([]Path(nil), paths...)
+	for _, a := range t.schema.positionAttrs(index) {
+		out = append(out, Attr(a.Name))
+	}
+	return out
+}

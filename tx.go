@@ -1,0 +1,478 @@
+package ddb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// maxTxActions is DynamoDB's limit on the actions of one transaction.
+const maxTxActions = 100
+
+// WriteTx is a write transaction: up to 100 puts, updates, deletes and
+// condition checks on items of any tables, applied all together or not at
+// all. Add actions with the Tx methods of each Table (TxPut, TxUpdate,
+// TxDelete, TxCheck), then call Run:
+//
+//	tx := ddb.NewWriteTx()
+//	accounts.TxUpdate(tx, ddb.Key{"alice"}, ddb.NewUpdate().Increment(ddb.Attr("balance"), -10),
+//		ddb.If(ddb.Attr("balance").Ge(10)))
+//	accounts.TxUpdate(tx, ddb.Key{"bob"}, ddb.NewUpdate().Increment(ddb.Attr("balance"), 10))
+//	err := tx.Run(ctx, client)
+//
+// Actions are validated as they are added; the first problem (a bad key,
+// an invalid expression, an item touched twice...) is reported by Run,
+// before any request. Versioned items are checked and bumped as by Put and
+// Update, and automatic timestamps are set. A WriteTx is not safe for
+// concurrent use.
+type WriteTx struct {
+	acts   []txWrite
+	ids    map[string]int // action index by table and key
+	token  string
+	client Client // the first table's client
+	err    error
+}
+
+// txWrite is one action of a WriteTx.
+type txWrite struct {
+	table  string
+	item   types.TransactWriteItem
+	vc     versionCheck
+	onFail func(map[string]types.AttributeValue) error // stores the current item on failure
+}
+
+// TxOption configures a WriteTx.
+type TxOption func(*WriteTx)
+
+// IdempotencyToken makes the transaction idempotent: DynamoDB applies a
+// transaction with the same token (and the same actions) at most once
+// within ten minutes, so Run can be retried safely after a network error.
+func IdempotencyToken(token string) TxOption {
+	return func(tx *WriteTx) { tx.token = token }
+}
+
+// NewWriteTx returns an empty write transaction.
+func NewWriteTx(opts ...TxOption) *WriteTx {
+	tx := &WriteTx{ids: map[string]int{}}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(tx)
+		}
+	}
+	return tx
+}
+
+// Len returns the number of actions added so far.
+func (tx *WriteTx) Len() int { return len(tx.acts) }
+
+// fail records the first error of tx.
+func (tx *WriteTx) fail(err error) {
+	if tx.err == nil {
+		tx.err = err
+	}
+}
+
+// add records an action on the item with key k of table t, rejecting a
+// second action on the same item.
+func (tx *WriteTx) add(op, table string, client Client, k map[string]types.AttributeValue, attrs []KeyAttr, w txWrite) {
+	id := table + "\x00" + keyID(k, attrs)
+	if j, dup := tx.ids[id]; dup {
+		tx.fail(&Error{Op: op, Table: table, Kind: ErrInvalidInput,
+			Msg: fmt.Sprintf("item {%s} is already in the transaction (action %d); DynamoDB allows one action per item", keyID(k, attrs), j)})
+		return
+	}
+	if tx.client == nil {
+		tx.client = client
+	}
+	tx.ids[id] = len(tx.acts)
+	w.table = table
+	tx.acts = append(tx.acts, w)
+}
+
+// txOpts applies write options for a transaction action, where ReturnOld
+// is not available.
+func (t *Table[T]) txOpts(op string, opts []WriteOption) (writeOptions, error) {
+	o, old, err := t.writeOpts(op, opts)
+	if err == nil && old != nil {
+		err = opErr(op, t.name, ErrInvalidInput, "ReturnOld is not available in a transaction")
+	}
+	return o, err
+}
+
+// condParts builds the condition expression of an action.
+func (t *Table[T]) condParts(op string, c Condition) (*string, map[string]string, map[string]types.AttributeValue, error) {
+	b := exprBuilder{op: op, table: t.name}
+	s, err := t.condExpr(&b, c)
+	return s, b.names(), b.values(), err
+}
+
+// TxPut adds a put of item to tx. Options are those of Put, except
+// ReturnOld.
+func (t *Table[T]) TxPut(tx *WriteTx, item T, opts ...WriteOption) {
+	const op = "TxPut"
+	o, err := t.txOpts(op, opts)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	av, p, err := t.preparePut(op, item, now())
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	p.withCond(o.cond)
+	cond, names, values, err := t.condParts(op, p.cond)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	w := txWrite{vc: p.vc, item: types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(t.name), Item: av, ConditionExpression: cond,
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+		ReturnValuesOnConditionCheckFailure: t.onFailReturn(p.vc),
+	}}}
+	tx.add(op, t.name, t.client, av, t.schema.keyAttrs(), w)
+}
+
+// TxUpdate adds an update of the item with the given key to tx. It is
+// checked and completed as by Update; options are those of Update, except
+// ReturnOld.
+func (t *Table[T]) TxUpdate(tx *WriteTx, key Key, u *Update, opts ...WriteOption) {
+	const op = "TxUpdate"
+	o, err := t.txOpts(op, opts)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	k, err := t.keyFromValues(op, key)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	r, err := t.buildUpdate(op, k, u, nil, o.cond)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	w := txWrite{vc: r.vc, item: types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(t.name), Key: r.key, UpdateExpression: &r.update,
+		ConditionExpression: r.cond, ExpressionAttributeNames: r.names, ExpressionAttributeValues: r.values,
+		ReturnValuesOnConditionCheckFailure: t.onFailReturn(r.vc),
+	}}}
+	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
+}
+
+// TxDelete adds a delete of the item with the given key to tx. Options
+// are those of DeleteOpt, except ReturnOld.
+func (t *Table[T]) TxDelete(tx *WriteTx, key Key, opts ...WriteOption) {
+	const op = "TxDelete"
+	o, err := t.txOpts(op, opts)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	k, err := t.keyFromValues(op, key)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	var p writeParts
+	p.withCond(o.cond)
+	cond, names, values, err := t.condParts(op, p.cond)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	w := txWrite{vc: p.vc, item: types.TransactWriteItem{Delete: &types.Delete{
+		TableName: aws.String(t.name), Key: k, ConditionExpression: cond,
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+		ReturnValuesOnConditionCheckFailure: t.onFailReturn(p.vc),
+	}}}
+	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
+}
+
+// TxCheck adds to tx a check that cond holds for the item with the given
+// key, without changing it: the transaction is canceled if it does not.
+// The zero Condition is an error.
+func (t *Table[T]) TxCheck(tx *WriteTx, key Key, cond Condition) {
+	const op = "TxCheck"
+	k, err := t.keyFromValues(op, key)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	if cond.IsZero() {
+		tx.fail(opErr(op, t.name, ErrInvalidInput, "condition check without a condition"))
+		return
+	}
+	c, names, values, err := t.condParts(op, cond)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	w := txWrite{item: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: aws.String(t.name), Key: k, ConditionExpression: c,
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+	}}}
+	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
+}
+
+// onFailReturn asks for the current item on a failed condition when it
+// tells a version conflict from another failed condition.
+func (t *Table[T]) onFailReturn(vc versionCheck) types.ReturnValuesOnConditionCheckFailure {
+	if vc.attr != "" {
+		return types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	return ""
+}
+
+// checkCount validates the number of actions of a transaction.
+func checkCount(op string, n int) error {
+	switch {
+	case n == 0:
+		return opErr(op, "", ErrInvalidInput, "empty transaction")
+	case n > maxTxActions:
+		return opErr(op, "", ErrInvalidInput, "%d actions, more than DynamoDB's limit of %d", n, maxTxActions)
+	}
+	return nil
+}
+
+// Run applies the transaction's actions atomically with client (nil means
+// the client of the first action's table). A transaction with problems
+// recorded while actions were added, no action or more than 100 fails
+// with ErrInvalidInput (or the recorded error's kind) before any request.
+//
+// If DynamoDB cancels the transaction — a condition is false, a version
+// conflicts, another transaction touches the same items — nothing was
+// applied and the error is a *TxCanceledError, matching ErrTxCanceled, and
+// also ErrConditionFailed or ErrVersionConflict when an action failed for
+// that reason.
+func (tx *WriteTx) Run(ctx context.Context, client Client) error {
+	const op = "WriteTx"
+	if tx.err != nil {
+		return tx.err
+	}
+	if err := checkCount(op, len(tx.acts)); err != nil {
+		return err
+	}
+	if client == nil {
+		client = tx.client
+	}
+	in := &dynamodb.TransactWriteItemsInput{TransactItems: make([]types.TransactWriteItem, len(tx.acts))}
+	for i, a := range tx.acts {
+		in.TransactItems[i] = a.item
+	}
+	if tx.token != "" {
+		in.ClientRequestToken = aws.String(tx.token)
+	}
+	_, err := client.TransactWriteItems(ctx, in)
+	if err == nil {
+		return nil
+	}
+	return txErr(op, err, len(tx.acts), func(i int, r *TxReason) {
+		a := tx.acts[i]
+		r.Table = a.table
+		if r.Code != "ConditionalCheckFailed" {
+			return
+		}
+		r.Err = ErrConditionFailed
+		if a.vc.conflict(r.Item) {
+			r.Err = ErrVersionConflict
+		}
+		if a.onFail != nil {
+			if err := a.onFail(r.Item); err != nil && r.Err == nil {
+				r.Err = err
+			}
+		}
+	})
+}
+
+// TxCanceledError is the error of a canceled transaction. Nothing of the
+// transaction was applied. It matches ErrTxCanceled with errors.Is, and
+// also ErrConditionFailed and ErrVersionConflict when some action failed
+// for that reason.
+type TxCanceledError struct {
+	// Reasons has one entry per action, in the order they were added.
+	Reasons []TxReason
+	// Err is the SDK's *types.TransactionCanceledException.
+	Err error
+}
+
+// TxReason is why DynamoDB canceled one action of a transaction.
+type TxReason struct {
+	Table   string // the action's table
+	Code    string // DynamoDB's code: "None" (no problem), "ConditionalCheckFailed", "TransactionConflict", ...
+	Message string // DynamoDB's message, if any
+	// Item is the item stored under the action's key when the action
+	// failed its condition and asked for it (CurrentOnFail, or a version
+	// check), as attribute values; nil otherwise.
+	Item map[string]types.AttributeValue
+	// Err is ErrConditionFailed or ErrVersionConflict for an action that
+	// failed its condition, nil otherwise.
+	Err error
+}
+
+// Error implements error.
+func (e *TxCanceledError) Error() string {
+	var b strings.Builder
+	b.WriteString("ddb: transaction canceled")
+	sep := ": "
+	for i, r := range e.Reasons {
+		if r.Code == "" || r.Code == "None" {
+			continue
+		}
+		b.WriteString(sep)
+		sep = "; "
+		b.WriteString("action " + strconv.Itoa(i))
+		if r.Table != "" {
+			b.WriteString(" (" + r.Table + ")")
+		}
+		b.WriteString(": " + r.Code)
+		if r.Message != "" {
+			b.WriteString(": " + r.Message)
+		}
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrTxCanceled, the sentinels of the actions' failures and
+// the SDK's exception.
+func (e *TxCanceledError) Unwrap() []error {
+	errs := []error{ErrTxCanceled}
+	for _, r := range e.Reasons {
+		if r.Err != nil && !slices.Contains(errs, r.Err) {
+			errs = append(errs, r.Err)
+		}
+	}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	return errs
+}
+
+// txErr maps the error of a transaction request with n actions: a
+// TransactionCanceledException becomes a *TxCanceledError whose reasons
+// complete fills in; other errors are mapped as usual.
+func txErr(op string, err error, n int, complete func(i int, r *TxReason)) error {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return mapErr(op, "", err)
+	}
+	e := &TxCanceledError{Reasons: make([]TxReason, n), Err: err}
+	for i := range e.Reasons {
+		r := &e.Reasons[i]
+		if i < len(tce.CancellationReasons) {
+			cr := tce.CancellationReasons[i]
+			r.Code, r.Message, r.Item = aws.ToString(cr.Code), aws.ToString(cr.Message), cr.Item
+		}
+		complete(i, r)
+	}
+	return e
+}
+
+// GetTx reads up to 100 items of any tables in one consistent snapshot
+// (TransactGetItems). Add reads with each Table's TxGet, then call Run:
+//
+//	var u *User
+//	var o *Order
+//	tx := ddb.NewGetTx()
+//	users.TxGet(tx, ddb.Key{"u1"}, &u)
+//	orders.TxGet(tx, ddb.Key{"u1", "o7"}, &o)
+//	err := tx.Run(ctx, client) // u and o are nil when absent
+type GetTx struct {
+	acts   []txGet
+	ids    map[string]bool
+	client Client
+	err    error
+}
+
+// txGet is one read of a GetTx.
+type txGet struct {
+	get   types.TransactGetItem
+	table string
+	set   func(map[string]types.AttributeValue) error
+}
+
+// NewGetTx returns an empty read transaction.
+func NewGetTx() *GetTx { return &GetTx{ids: map[string]bool{}} }
+
+// TxGet adds to tx a read of the item with the given key, to be stored in
+// *dst by Run: a new *T, or nil when there is no such item.
+func (t *Table[T]) TxGet(tx *GetTx, key Key, dst **T) {
+	const op = "TxGet"
+	if dst == nil {
+		tx.fail(opErr(op, t.name, ErrInvalidInput, "nil destination"))
+		return
+	}
+	k, err := t.keyFromValues(op, key)
+	if err != nil {
+		tx.fail(err)
+		return
+	}
+	id := t.name + "\x00" + keyID(k, t.schema.keyAttrs())
+	if tx.ids[id] {
+		tx.fail(opErr(op, t.name, ErrInvalidInput, "item {%s} is already read by the transaction", keyID(k, t.schema.keyAttrs())))
+		return
+	}
+	tx.ids[id] = true
+	if tx.client == nil {
+		tx.client = t.client
+	}
+	tx.acts = append(tx.acts, txGet{
+		get:   types.TransactGetItem{Get: &types.Get{TableName: aws.String(t.name), Key: k}},
+		table: t.name,
+		set:   func(item map[string]types.AttributeValue) error { return t.storeOld(op, dst, item) },
+	})
+}
+
+func (tx *GetTx) fail(err error) {
+	if tx.err == nil {
+		tx.err = err
+	}
+}
+
+// Len returns the number of reads added so far.
+func (tx *GetTx) Len() int { return len(tx.acts) }
+
+// Run reads every item of the transaction with client (nil means the
+// client of the first read's table) and stores them in their destinations.
+// Problems recorded by TxGet, no read or more than 100 fail before any
+// request; a transaction DynamoDB cancels (for example because a write
+// transaction is changing the items) fails with a *TxCanceledError.
+func (tx *GetTx) Run(ctx context.Context, client Client) error {
+	const op = "GetTx"
+	if tx.err != nil {
+		return tx.err
+	}
+	if err := checkCount(op, len(tx.acts)); err != nil {
+		return err
+	}
+	if client == nil {
+		client = tx.client
+	}
+	in := &dynamodb.TransactGetItemsInput{TransactItems: make([]types.TransactGetItem, len(tx.acts))}
+	for i, a := range tx.acts {
+		in.TransactItems[i] = a.get
+	}
+	out, err := client.TransactGetItems(ctx, in)
+	if err != nil {
+		return txErr(op, err, len(tx.acts), func(i int, r *TxReason) { r.Table = tx.acts[i].table })
+	}
+	for i, a := range tx.acts {
+		var item map[string]types.AttributeValue
+		if i < len(out.Responses) {
+			item = out.Responses[i].Item
+		}
+		if err := a.set(item); err != nil {
+			return err
+		}
+	}
+	return nil
+}
