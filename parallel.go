@@ -34,7 +34,7 @@ func ScanAs[P, T any](ctx context.Context, s *Scan[T]) iter.Seq2[P, error] {
 	if len(s.spec.proj) == 0 {
 		s = s.Project(pathsOf[P]()...)
 	}
-	return flatten(readPages(ctx, s.segmentPagers(1, false), s.spec.limit, decodeAs[P]))
+	return flatten(readPages(ctx, s.segmentPagers(false), s.spec.limit, decodeAs[P]))
 }
 
 // pathsOf returns the top-level attributes of struct type P (none for
@@ -64,13 +64,10 @@ func decodeAs[P any](op, table string, item map[string]types.AttributeValue) (P,
 // segmentPagers returns the pagers of s: one, or one per segment of a
 // parallel scan. A parallel scan's pagers have no Limit of their own (the
 // reader applies it across segments).
-func (s *Scan[T]) segmentPagers(n int, count bool) []*pager[T] {
-	if n <= 1 {
+func (s *Scan[T]) segmentPagers(count bool) []*pager[T] {
+	n := s.segments
+	if n <= 1 || s.spec.err != nil {
 		return []*pager[T]{s.pager(count)}
-	}
-	if n > maxSegments {
-		p := &pager[T]{t: s.t, op: "Scan"}
-		return []*pager[T]{p.fail(opErr("Scan", s.t.name, ErrInvalidInput, "Segments %d: at most %d", n, maxSegments))}
 	}
 	if s.spec.cursor != "" {
 		p := &pager[T]{t: s.t, op: "Scan"}
@@ -254,17 +251,73 @@ func countPages(pages iter.Seq2[segPage[struct{}], error]) (int, error) {
 	return total, nil
 }
 
-// allSegments iterates over the items of s read by n parallel segments.
-func (s *Scan[T]) allSegments(ctx context.Context, n int) iter.Seq2[T, error] {
-	return flatten(readPages(ctx, s.segmentPagers(n, false), s.spec.limit, s.t.decodeIn))
+// Segments makes the scan run as n parallel segments (DynamoDB's
+// Segment/TotalSegments), each read by its own goroutine, for big tables
+// where one sequential scan is too slow. All, Collect, First, Count and
+// Pages still return every item exactly once, in no particular order;
+// Limit applies across segments. Memory stays bounded: each segment has at
+// most one decoded page waiting for the consumer.
+//
+// Breaking out of All's loop, an error or the end of ctx stops every
+// segment; the methods return only once all their goroutines have ended.
+// Pages of a parallel scan have no Cursor, and StartFrom cannot be used
+// with one. n must be from 1 to 1,000,000; 1 is a sequential scan.
+func (s *Scan[T]) Segments(n int) *Scan[T] {
+	return s.with(func(c *Scan[T]) {
+		if (n < 1 || n > maxSegments) && c.spec.err == nil {
+			c.spec.err = opErr("Scan", s.t.name, ErrInvalidInput, "Segments must be from 1 to %d, got %d", maxSegments, n)
+		}
+		c.segments = n
+	})
 }
 
-// countSegments counts the items of s with n parallel segments.
-func (s *Scan[T]) countSegments(ctx context.Context, n int) (int, error) {
-	return countPages(readPages[T, struct{}](ctx, s.segmentPagers(n, true), s.spec.limit, nil))
+// allSegments iterates over the items of the parallel scan s.
+func (s *Scan[T]) allSegments(ctx context.Context) iter.Seq2[T, error] {
+	return flatten(readPages(ctx, s.segmentPagers(false), s.spec.limit, s.t.decodeIn))
+}
+
+// pagesSegments iterates over the pages of the parallel scan s.
+func (s *Scan[T]) pagesSegments(ctx context.Context) iter.Seq2[*Page[T], error] {
+	return func(yield func(*Page[T], error) bool) {
+		for pg, err := range readPages(ctx, s.segmentPagers(false), s.spec.limit, s.t.decodeIn) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(&Page[T]{Items: pg.items}, nil) {
+				return
+			}
+		}
+	}
+}
+
+// countSegments counts the items of the parallel scan s.
+func (s *Scan[T]) countSegments(ctx context.Context) (int, error) {
+	return countPages(readPages[T, struct{}](ctx, s.segmentPagers(true), s.spec.limit, nil))
 }
 
 // decodeIn is decode with the signature readPages wants.
 func (t *Table[T]) decodeIn(op, _ string, item map[string]types.AttributeValue) (T, error) {
 	return t.decode(op, item)
+}
+
+// collectSeq gathers the items of seq, or returns its first error.
+func collectSeq[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var out []T
+	for v, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// firstOf returns the first item of seq, or ErrNotFound.
+func firstOf[T any](seq iter.Seq2[T, error], table string) (T, error) {
+	for v, err := range seq {
+		return v, err
+	}
+	var zero T
+	return zero, &Error{Op: "Scan", Table: table, Kind: ErrNotFound}
 }

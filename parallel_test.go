@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/ddb-go/ddb/ddbtest"
 	"go.uber.org/goleak"
 )
 
@@ -66,7 +67,7 @@ func fillScanTable(tb testing.TB, c Client, table string, n int) {
 
 // segmented scans s with n parallel segments.
 func segmented[T any](ctx context.Context, s *Scan[T], n int) iter.Seq2[T, error] {
-	return s.allSegments(ctx, n)
+	return s.Segments(n).All(ctx)
 }
 
 func TestParallelScanEachItemOnce(t *testing.T) {
@@ -94,7 +95,7 @@ func TestParallelScanEachItemOnce(t *testing.T) {
 					t.Fatalf("item %d seen %d times (total %d)", id, k, total)
 				}
 			}
-			if c, err := tbl.Scan().countSegments(ctx, segs); err != nil || c != n {
+			if c, err := tbl.Scan().Segments(segs).Count(ctx); err != nil || c != n {
 				t.Errorf("count with %d segments = %d, %v; want %d", segs, c, err, n)
 			}
 		})
@@ -110,7 +111,7 @@ func TestParallelScanEachItemOnce(t *testing.T) {
 		if len(got) != 1234 {
 			t.Errorf("Limit(1234) over 8 segments gave %d distinct items", len(got))
 		}
-		if c, err := tbl.Scan().Limit(777).countSegments(ctx, 8); err != nil || c != 777 {
+		if c, err := tbl.Scan().Limit(777).Segments(8).Count(ctx); err != nil || c != 777 {
 			t.Errorf("count with Limit(777) = %d, %v", c, err)
 		}
 	})
@@ -145,6 +146,7 @@ func TestParallelScanInvalid(t *testing.T) {
 	}{
 		{"cursor", segmented(ctx, tbl.Scan().StartFrom("abc"), 4), ErrInvalidInput},
 		{"too many segments", segmented(ctx, tbl.Scan(), maxSegments+1), ErrInvalidInput},
+		{"zero segments", segmented(ctx, tbl.Scan(), 0), ErrInvalidInput},
 		{"unknown index", segmented(ctx, tbl.Scan().Index("Nope"), 4), ErrInvalidInput},
 		{"negative limit", segmented(ctx, tbl.Scan().Limit(-1), 4), ErrInvalidInput},
 	} {
@@ -234,4 +236,82 @@ func TestParallelScanStopsWorkers(t *testing.T) {
 		}
 		goleak.VerifyNone(t, opts...)
 	})
+}
+
+func TestParallelScanPagesAndFirst(t *testing.T) {
+	t.Parallel()
+	tbl, _ := newTestTable[scanItem](t)
+	fillScanTable(t, tbl.client, tbl.Name(), 250)
+	ctx := context.Background()
+	seen := map[int]bool{}
+	pages := 0
+	for pg, err := range tbl.Scan().PageSize(20).Segments(3).Pages(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pg.Cursor != "" {
+			t.Errorf("parallel page has a cursor")
+		}
+		pages++
+		for _, it := range pg.Items {
+			seen[it.ID] = true
+		}
+	}
+	if len(seen) != 250 || pages < 13 {
+		t.Errorf("pages: %d items in %d pages", len(seen), pages)
+	}
+	all, err := tbl.Scan().Segments(5).Collect(ctx)
+	if err != nil || len(all) != 250 {
+		t.Errorf("Collect = %d items, %v", len(all), err)
+	}
+	if _, err := tbl.Scan().Segments(5).First(ctx); err != nil {
+		t.Errorf("First: %v", err)
+	}
+	if _, err := tbl.Scan().Filter(Attr("ID").Lt(0)).Segments(5).First(ctx); !errors.Is(err, ErrNotFound) {
+		t.Errorf("First of nothing = %v, want ErrNotFound", err)
+	}
+	var ids []int
+	for r, err := range ScanAs[struct{ ID int }](ctx, tbl.Scan().Segments(4).Limit(10)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	if len(ids) != 10 {
+		t.Errorf("ScanAs with 4 segments and Limit(10) gave %d items", len(ids))
+	}
+}
+
+// BenchmarkParallelScan scans 20,000 items of the in-process ddbtest
+// server sequentially and with 4 segments. The ratio of the two ns/op is
+// the speedup (bounded by the cores the machine has).
+func BenchmarkParallelScan(b *testing.B) {
+	c := ddbtest.New(b)
+	tbl, err := NewTable[scanItem](c, "bench-parallel-scan")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := tbl.CreateTable(ctx); err != nil {
+		b.Fatal(err)
+	}
+	const n = 20000
+	fillScanTable(b, c, tbl.Name(), n)
+	for _, segs := range []int{1, 4} {
+		b.Run(fmt.Sprintf("segments=%d", segs), func(b *testing.B) {
+			for range b.N {
+				k := 0
+				for _, err := range tbl.Scan().Segments(segs).All(ctx) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					k++
+				}
+				if k != n {
+					b.Fatalf("scanned %d items", k)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "items/s")
+		})
+	}
 }

@@ -203,8 +203,9 @@ func (q *Query[T]) pager(count bool) *pager[T] {
 // order. Like Query, its builder methods return new values and nothing is
 // sent before All, Pages, First, Count or Collect.
 type Scan[T any] struct {
-	t    *Table[T]
-	spec readSpec
+	t        *Table[T]
+	spec     readSpec
+	segments int // parallel segments (see Segments); 0 or 1: sequential
 }
 
 // Scan starts a scan of the whole table.
@@ -259,21 +260,44 @@ func (s *Scan[T]) StartFrom(cursor string) *Scan[T] {
 }
 
 // All iterates over the scanned items; see Query.All.
-func (s *Scan[T]) All(ctx context.Context) iter.Seq2[T, error] { return s.pager(false).all(ctx) }
+func (s *Scan[T]) All(ctx context.Context) iter.Seq2[T, error] {
+	if s.segments > 1 {
+		return s.allSegments(ctx)
+	}
+	return s.pager(false).all(ctx)
+}
 
 // Pages iterates over pages of scanned items; see Query.Pages.
 func (s *Scan[T]) Pages(ctx context.Context) iter.Seq2[*Page[T], error] {
+	if s.segments > 1 {
+		return s.pagesSegments(ctx)
+	}
 	return s.pager(false).pages(ctx)
 }
 
 // First returns the first scanned item, or an error matching ErrNotFound.
-func (s *Scan[T]) First(ctx context.Context) (T, error) { return s.Limit(1).pager(false).first(ctx) }
+func (s *Scan[T]) First(ctx context.Context) (T, error) {
+	if s.segments > 1 {
+		return firstOf(s.Limit(1).allSegments(ctx), s.t.name)
+	}
+	return s.Limit(1).pager(false).first(ctx)
+}
 
 // Collect returns all scanned items in a slice.
-func (s *Scan[T]) Collect(ctx context.Context) ([]T, error) { return s.pager(false).collect(ctx) }
+func (s *Scan[T]) Collect(ctx context.Context) ([]T, error) {
+	if s.segments > 1 {
+		return collectSeq(s.allSegments(ctx))
+	}
+	return s.pager(false).collect(ctx)
+}
 
 // Count returns the number of scanned items (after filtering, up to Limit).
-func (s *Scan[T]) Count(ctx context.Context) (int, error) { return s.pager(true).count(ctx) }
+func (s *Scan[T]) Count(ctx context.Context) (int, error) {
+	if s.segments > 1 {
+		return s.countSegments(ctx)
+	}
+	return s.pager(true).count(ctx)
+}
 
 func (s *Scan[T]) pager(count bool) *pager[T] {
 	const op = "Scan"

@@ -50,8 +50,10 @@ func BinaryKey(name string) KeyAttr { return KeyAttr{Name: name, Type: types.Sca
 type TableOption func(*tableOptions)
 
 type tableOptions struct {
-	key     []KeyAttr // pk, then optional sk
-	indexes []*indexSchema
+	key      []KeyAttr // pk, then optional sk
+	indexes  []*indexSchema
+	typeAttr string          // SingleTable type attribute (WithTypeAttr); ignored by NewTable
+	observe  []ObserveOption // WithObserve: NewTable wraps the client with Observe
 }
 
 // WithKey declares the table's partition key and optional sort key. It is

@@ -20,6 +20,9 @@ type Table[T any] struct {
 	client Client
 	name   string
 	schema *schema
+	// decodeFn, when set, decodes items instead of the codec (the
+	// SingleTable's Table[Item] resolves each item's entity with it).
+	decodeFn func(map[string]types.AttributeValue) (T, error)
 }
 
 // NewTable returns the table called name, read and written through client,
@@ -40,9 +43,15 @@ func NewTable[T any](client Client, name string, opts ...TableOption) (*Table[T]
 		}
 	}
 	s, err := buildSchema(reflect.TypeFor[T](), &o)
+	if err == nil {
+		err = checkAutoFields(s)
+	}
 	if err != nil {
 		err.(*Error).Table = name
 		return nil, err
+	}
+	if len(o.observe) > 0 {
+		client = Observe(client, o.observe...)
 	}
 	return &Table[T]{client: client, name: name, schema: s}, nil
 }
@@ -71,12 +80,14 @@ func Project(paths ...Path) ReadOption {
 	return func(o *readOptions) { o.proj = append(o.proj, paths...) }
 }
 
-// WriteOption configures a write (Put, DeleteOpt).
+// WriteOption configures a write (Put, DeleteOpt, Update, UpdateFields and
+// the transaction actions).
 type WriteOption func(*writeOptions)
 
 type writeOptions struct {
 	cond Condition
-	old  any // **T, from ReturnOld
+	old  any        // **T, from ReturnOld
+	x    writeExtra // options defined in write.go
 }
 
 // If makes the write conditional: it happens only if cond holds for the
@@ -124,30 +135,40 @@ func (t *Table[T]) writeOpts(op string, opts []WriteOption) (writeOptions, **T, 
 }
 
 // Put writes item, replacing any item with the same key.
+//
+// On a table with a `ddb:"version"` field, Put checks that the stored
+// item has item's version (or, for version 0, that there is no stored
+// item) and stores version+1; otherwise it fails with ErrVersionConflict.
+// item is passed by value and is not modified: after a successful Put the
+// stored version is item's plus one. Created fields that are zero and
+// updated fields are set to the current time; a time.Time ttl field is
+// stored as epoch seconds.
 func (t *Table[T]) Put(ctx context.Context, item T, opts ...WriteOption) error {
 	const op = "Put"
-	o, oldDst, err := t.writeOpts(op, opts)
+	ws, err := t.setup(op, opts, allowOld)
 	if err != nil {
 		return err
 	}
-	av, err := t.encode(op, item)
+	av, p, err := t.preparePut(op, item, now())
 	if err != nil {
 		return err
 	}
+	p.withCond(ws.o.cond)
 	in := &dynamodb.PutItemInput{TableName: &t.name, Item: av}
 	b := exprBuilder{op: op, table: t.name}
-	if in.ConditionExpression, err = t.condExpr(&b, o.cond); err != nil {
+	if in.ConditionExpression, err = t.condExpr(&b, p.cond); err != nil {
 		return err
 	}
 	in.ExpressionAttributeNames, in.ExpressionAttributeValues = b.names(), b.values()
-	if oldDst != nil {
+	if ws.old != nil {
 		in.ReturnValues = types.ReturnValueAllOld
 	}
+	in.ReturnValuesOnConditionCheckFailure = ws.onFailReturn(p.vc)
 	out, err := t.client.PutItem(ctx, in)
 	if err != nil {
-		return mapErr(op, t.name, err)
+		return t.writeErr(op, err, p.vc, ws.cur)
 	}
-	return t.storeOld(op, oldDst, out.Attributes)
+	return t.storeOld(op, ws.old, out.Attributes)
 }
 
 // Get returns the item with the given key: the partition key value, then
@@ -200,10 +221,11 @@ func (t *Table[T]) Delete(ctx context.Context, key ...any) error {
 	return t.DeleteOpt(ctx, key)
 }
 
-// DeleteOpt is Delete with options such as If and ReturnOld.
+// DeleteOpt is Delete with options such as If, IfVersion, ReturnOld and
+// CurrentOnFail.
 func (t *Table[T]) DeleteOpt(ctx context.Context, key Key, opts ...WriteOption) error {
 	const op = "Delete"
-	o, oldDst, err := t.writeOpts(op, opts)
+	ws, err := t.setup(op, opts, allowOld|allowIfVersion)
 	if err != nil {
 		return err
 	}
@@ -211,20 +233,22 @@ func (t *Table[T]) DeleteOpt(ctx context.Context, key Key, opts ...WriteOption) 
 	if err != nil {
 		return err
 	}
+	p := ws.parts()
 	in := &dynamodb.DeleteItemInput{TableName: &t.name, Key: k}
 	b := exprBuilder{op: op, table: t.name}
-	if in.ConditionExpression, err = t.condExpr(&b, o.cond); err != nil {
+	if in.ConditionExpression, err = t.condExpr(&b, p.cond); err != nil {
 		return err
 	}
 	in.ExpressionAttributeNames, in.ExpressionAttributeValues = b.names(), b.values()
-	if oldDst != nil {
+	if ws.old != nil {
 		in.ReturnValues = types.ReturnValueAllOld
 	}
+	in.ReturnValuesOnConditionCheckFailure = ws.onFailReturn(p.vc)
 	out, err := t.client.DeleteItem(ctx, in)
 	if err != nil {
-		return mapErr(op, t.name, err)
+		return t.writeErr(op, err, p.vc, ws.cur)
 	}
-	return t.storeOld(op, oldDst, out.Attributes)
+	return t.storeOld(op, ws.old, out.Attributes)
 }
 
 // condExpr builds the condition expression for c, or nil for none.
@@ -282,6 +306,9 @@ func (t *Table[T]) encode(op string, item T) (map[string]types.AttributeValue, e
 
 // decode unmarshals one item into a T.
 func (t *Table[T]) decode(op string, item map[string]types.AttributeValue) (T, error) {
+	if t.decodeFn != nil {
+		return t.decodeFn(item)
+	}
 	var v T
 	if err := UnmarshalItem(item, &v); err != nil {
 		var zero T

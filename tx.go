@@ -96,16 +96,6 @@ func (tx *WriteTx) add(op, table string, client Client, k map[string]types.Attri
 	tx.acts = append(tx.acts, w)
 }
 
-// txOpts applies write options for a transaction action, where ReturnOld
-// is not available.
-func (t *Table[T]) txOpts(op string, opts []WriteOption) (writeOptions, error) {
-	o, old, err := t.writeOpts(op, opts)
-	if err == nil && old != nil {
-		err = opErr(op, t.name, ErrInvalidInput, "ReturnOld is not available in a transaction")
-	}
-	return o, err
-}
-
 // condParts builds the condition expression of an action.
 func (t *Table[T]) condParts(op string, c Condition) (*string, map[string]string, map[string]types.AttributeValue, error) {
 	b := exprBuilder{op: op, table: t.name}
@@ -113,11 +103,11 @@ func (t *Table[T]) condParts(op string, c Condition) (*string, map[string]string
 	return s, b.names(), b.values(), err
 }
 
-// TxPut adds a put of item to tx. Options are those of Put, except
-// ReturnOld.
+// TxPut adds a put of item to tx, checked and completed as by Put.
+// Options are those of Put, except ReturnOld.
 func (t *Table[T]) TxPut(tx *WriteTx, item T, opts ...WriteOption) {
 	const op = "TxPut"
-	o, err := t.txOpts(op, opts)
+	ws, err := t.setup(op, opts, 0)
 	if err != nil {
 		tx.fail(err)
 		return
@@ -127,26 +117,26 @@ func (t *Table[T]) TxPut(tx *WriteTx, item T, opts ...WriteOption) {
 		tx.fail(err)
 		return
 	}
-	p.withCond(o.cond)
+	p.withCond(ws.o.cond)
 	cond, names, values, err := t.condParts(op, p.cond)
 	if err != nil {
 		tx.fail(err)
 		return
 	}
-	w := txWrite{vc: p.vc, item: types.TransactWriteItem{Put: &types.Put{
+	w := txWrite{vc: p.vc, onFail: t.onFail(op, ws.cur), item: types.TransactWriteItem{Put: &types.Put{
 		TableName: aws.String(t.name), Item: av, ConditionExpression: cond,
 		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-		ReturnValuesOnConditionCheckFailure: t.onFailReturn(p.vc),
+		ReturnValuesOnConditionCheckFailure: ws.onFailReturn(p.vc),
 	}}}
 	tx.add(op, t.name, t.client, av, t.schema.keyAttrs(), w)
 }
 
 // TxUpdate adds an update of the item with the given key to tx. It is
-// checked and completed as by Update; options are those of Update, except
-// ReturnOld.
+// checked and completed as by Update; options are those of Update (If,
+// IfVersion, CurrentOnFail), except ReturnOld and ReturnNew.
 func (t *Table[T]) TxUpdate(tx *WriteTx, key Key, u *Update, opts ...WriteOption) {
 	const op = "TxUpdate"
-	o, err := t.txOpts(op, opts)
+	ws, err := t.setup(op, opts, allowIfVersion)
 	if err != nil {
 		tx.fail(err)
 		return
@@ -156,24 +146,24 @@ func (t *Table[T]) TxUpdate(tx *WriteTx, key Key, u *Update, opts ...WriteOption
 		tx.fail(err)
 		return
 	}
-	r, err := t.buildUpdate(op, k, u, nil, o.cond)
+	r, err := t.buildUpdate(op, k, u, ws.vc, ws.o.cond)
 	if err != nil {
 		tx.fail(err)
 		return
 	}
-	w := txWrite{vc: r.vc, item: types.TransactWriteItem{Update: &types.Update{
+	w := txWrite{vc: r.vc, onFail: t.onFail(op, ws.cur), item: types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(t.name), Key: r.key, UpdateExpression: &r.update,
 		ConditionExpression: r.cond, ExpressionAttributeNames: r.names, ExpressionAttributeValues: r.values,
-		ReturnValuesOnConditionCheckFailure: t.onFailReturn(r.vc),
+		ReturnValuesOnConditionCheckFailure: ws.onFailReturn(r.vc),
 	}}}
 	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
 }
 
 // TxDelete adds a delete of the item with the given key to tx. Options
-// are those of DeleteOpt, except ReturnOld.
+// are those of DeleteOpt (If, IfVersion, CurrentOnFail), except ReturnOld.
 func (t *Table[T]) TxDelete(tx *WriteTx, key Key, opts ...WriteOption) {
 	const op = "TxDelete"
-	o, err := t.txOpts(op, opts)
+	ws, err := t.setup(op, opts, allowIfVersion)
 	if err != nil {
 		tx.fail(err)
 		return
@@ -183,17 +173,16 @@ func (t *Table[T]) TxDelete(tx *WriteTx, key Key, opts ...WriteOption) {
 		tx.fail(err)
 		return
 	}
-	var p writeParts
-	p.withCond(o.cond)
+	p := ws.parts()
 	cond, names, values, err := t.condParts(op, p.cond)
 	if err != nil {
 		tx.fail(err)
 		return
 	}
-	w := txWrite{vc: p.vc, item: types.TransactWriteItem{Delete: &types.Delete{
+	w := txWrite{vc: p.vc, onFail: t.onFail(op, ws.cur), item: types.TransactWriteItem{Delete: &types.Delete{
 		TableName: aws.String(t.name), Key: k, ConditionExpression: cond,
 		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-		ReturnValuesOnConditionCheckFailure: t.onFailReturn(p.vc),
+		ReturnValuesOnConditionCheckFailure: ws.onFailReturn(p.vc),
 	}}}
 	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
 }
@@ -222,15 +211,6 @@ func (t *Table[T]) TxCheck(tx *WriteTx, key Key, cond Condition) {
 		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
 	}}}
 	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
-}
-
-// onFailReturn asks for the current item on a failed condition when it
-// tells a version conflict from another failed condition.
-func (t *Table[T]) onFailReturn(vc versionCheck) types.ReturnValuesOnConditionCheckFailure {
-	if vc.attr != "" {
-		return types.ReturnValuesOnConditionCheckFailureAllOld
-	}
-	return ""
 }
 
 // checkCount validates the number of actions of a transaction.

@@ -197,14 +197,15 @@ func (vc versionCheck) cond() Condition {
 }
 
 // conflict reports whether a failed condition is due to the version: the
-// stored item (when the server returned it) has another version, or the
-// server did not say and the write had no other condition.
+// stored item (as the server returned it) has another version, or there
+// is no stored item (or the server did not return it) and the write had
+// no other condition that could have failed.
 func (vc versionCheck) conflict(current map[string]types.AttributeValue) bool {
 	if vc.attr == "" {
 		return false
 	}
 	if current == nil {
-		return !vc.userCond || vc.expected != nil
+		return !vc.userCond
 	}
 	got, ok := current[vc.attr]
 	if vc.expected == nil {
@@ -320,11 +321,10 @@ func (t *Table[T]) checkUpdateKeys(op string, u *Update) error {
 
 // prepareUpdate validates u and returns it completed with the automatic
 // attributes: updated set to now, created set to now if absent, and the
-// version incremented (unless u sets any of them itself). expected, when
-// not nil, is the version the stored item must have (for UpdateFields);
-// ifVersion is an IfVersion option's value.
-func (t *Table[T]) prepareUpdate(op string, u *Update, expected types.AttributeValue, now time.Time) (*Update, writeParts, error) {
-	var p writeParts
+// version incremented (unless u sets any of them itself). check is the
+// version check to make (from UpdateFields or IfVersion), if any.
+func (t *Table[T]) prepareUpdate(op string, u *Update, check versionCheck, now time.Time) (*Update, writeParts, error) {
+	p := writeParts{vc: check, cond: check.cond()}
 	switch {
 	case u != nil && u.err != nil:
 		return nil, p, (&exprBuilder{op: op, table: t.name}).wrap(u.err)
@@ -348,10 +348,6 @@ func (t *Table[T]) prepareUpdate(op string, u *Update, expected types.AttributeV
 	full := &Update{acts: append(make([]updateAction, 0, len(u.acts)+3), u.acts...)}
 	if f := a.version; f != nil && !touched[f.name] {
 		full.Increment(Attr(f.name), 1)
-		if expected != nil {
-			p.vc = versionCheck{attr: f.name, expected: expected}
-			p.cond = p.vc.cond()
-		}
 	}
 	for _, f := range []*autoField{a.created, a.updated} {
 		if f == nil || touched[f.name] {
@@ -376,18 +372,19 @@ func (t *Table[T]) prepareUpdate(op string, u *Update, expected types.AttributeV
 // fieldsUpdate builds the Update of UpdateFields from partial: one SET per
 // field that is set (not nil, not the zero value), except key attributes
 // and the automatic attributes, plus the item's key and, for a versioned
-// table, the version the stored item must have.
-func (t *Table[T]) fieldsUpdate(op string, partial T) (map[string]types.AttributeValue, *Update, types.AttributeValue, error) {
+// table with a non-zero version in partial, the version check.
+func (t *Table[T]) fieldsUpdate(op string, partial T) (map[string]types.AttributeValue, *Update, versionCheck, error) {
+	var check versionCheck
 	if !t.schema.isStruct {
-		return nil, nil, nil, opErr(op, t.name, ErrInvalidInput, "UpdateFields needs a struct item type")
+		return nil, nil, check, opErr(op, t.name, ErrInvalidInput, "UpdateFields needs a struct item type")
 	}
 	av, err := t.encode(op, partial)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, check, err
 	}
 	a, err := autoFor(t.schema)
 	if err != nil {
-		return nil, nil, nil, wrapOpErr(op, t.name, ErrInvalidSchema, err)
+		return nil, nil, check, wrapOpErr(op, t.name, ErrInvalidSchema, err)
 	}
 	skip := map[string]bool{}
 	key := map[string]types.AttributeValue{}
@@ -395,7 +392,6 @@ func (t *Table[T]) fieldsUpdate(op string, partial T) (map[string]types.Attribut
 		skip[k.Name] = true
 		key[k.Name] = av[k.Name]
 	}
-	var expected types.AttributeValue
 	for _, f := range []*autoField{a.version, a.created, a.updated} {
 		if f != nil {
 			skip[f.name] = true
@@ -404,7 +400,7 @@ func (t *Table[T]) fieldsUpdate(op string, partial T) (map[string]types.Attribut
 	v := reflect.ValueOf(&partial).Elem()
 	if f := a.version; f != nil {
 		if fv := fieldValue(v, f.index); fv.IsValid() && !fv.IsZero() {
-			expected = av[f.name]
+			check = versionCheck{attr: f.name, expected: av[f.name]}
 		}
 	}
 	u := NewUpdate()
@@ -424,7 +420,7 @@ func (t *Table[T]) fieldsUpdate(op string, partial T) (map[string]types.Attribut
 		}
 		u.Set(Attr(sf.Name), x)
 	}
-	return key, u, expected, nil
+	return key, u, check, nil
 }
 
 // updateReq is a prepared UpdateItem request.
@@ -440,8 +436,8 @@ type updateReq struct {
 // buildUpdate assembles the UpdateItem request of Update and UpdateFields
 // (and their transaction forms) for the item with key k: expressions and
 // version check.
-func (t *Table[T]) buildUpdate(op string, k map[string]types.AttributeValue, u *Update, expected types.AttributeValue, cond Condition) (*updateReq, error) {
-	full, p, err := t.prepareUpdate(op, u, expected, now())
+func (t *Table[T]) buildUpdate(op string, k map[string]types.AttributeValue, u *Update, check versionCheck, cond Condition) (*updateReq, error) {
+	full, p, err := t.prepareUpdate(op, u, check, now())
 	if err != nil {
 		return nil, err
 	}
@@ -463,21 +459,23 @@ func (t *Table[T]) buildUpdate(op string, k map[string]types.AttributeValue, u *
 //
 // An Update that is empty, or that changes a key attribute, fails with
 // ErrInvalidInput before any request. With If the update happens only if
-// the condition holds (else ErrConditionFailed). ReturnOld stores the item
-// as it was before the update.
+// the condition holds (else ErrConditionFailed; CurrentOnFail gets the
+// stored item). ReturnOld stores the item as it was before the update,
+// ReturnNew as it is after, and OnlyUpdated limits both to the attributes
+// the update changed.
 //
 // On a table with a version field the update increments the version
 // (unless u sets it), so concurrent Puts of stale copies fail with
-// ErrVersionConflict; add If(ddb.Attr("version").Eq(n)) to make the update
-// itself conditional on a version. Updated and created fields are set as
-// for Put (created only if absent).
+// ErrVersionConflict; IfVersion makes the update itself conditional on the
+// stored version. Updated and created fields are set as for Put (created
+// only if absent).
 func (t *Table[T]) Update(ctx context.Context, key Key, u *Update, opts ...WriteOption) error {
 	const op = "Update"
 	k, err := t.keyFromValues(op, key)
 	if err != nil {
 		return err
 	}
-	return t.runUpdate(ctx, op, k, u, nil, opts)
+	return t.runUpdate(ctx, op, k, u, versionCheck{}, opts)
 }
 
 // UpdateFields saves the fields of partial that are set: every field that
@@ -490,23 +488,27 @@ func (t *Table[T]) Update(ctx context.Context, key Key, u *Update, opts ...Write
 // incremented either way. Options are as for Update.
 func (t *Table[T]) UpdateFields(ctx context.Context, partial T, opts ...WriteOption) error {
 	const op = "UpdateFields"
-	key, u, expected, err := t.fieldsUpdate(op, partial)
+	key, u, check, err := t.fieldsUpdate(op, partial)
 	if err != nil {
 		return err
 	}
 	if u.IsEmpty() {
 		return opErr(op, t.name, ErrInvalidInput, "no field besides the key is set")
 	}
-	return t.runUpdate(ctx, op, key, u, expected, opts)
+	return t.runUpdate(ctx, op, key, u, check, opts)
 }
 
-// runUpdate sends one UpdateItem request for the item with key k.
-func (t *Table[T]) runUpdate(ctx context.Context, op string, k map[string]types.AttributeValue, u *Update, expected types.AttributeValue, opts []WriteOption) error {
-	o, oldDst, err := t.writeOpts(op, opts)
+// runUpdate sends one UpdateItem request for the item with key k. check
+// is UpdateFields' version check; IfVersion replaces it.
+func (t *Table[T]) runUpdate(ctx context.Context, op string, k map[string]types.AttributeValue, u *Update, check versionCheck, opts []WriteOption) error {
+	ws, err := t.setup(op, opts, allowOld|allowNew|allowIfVersion)
 	if err != nil {
 		return err
 	}
-	r, err := t.buildUpdate(op, k, u, expected, o.cond)
+	if ws.vc.attr != "" {
+		check = ws.vc
+	}
+	r, err := t.buildUpdate(op, k, u, check, ws.o.cond)
 	if err != nil {
 		return err
 	}
@@ -518,26 +520,41 @@ func (t *Table[T]) runUpdate(ctx context.Context, op string, k map[string]types.
 		ExpressionAttributeNames:  r.names,
 		ExpressionAttributeValues: r.values,
 	}
-	if oldDst != nil {
+	dst := ws.old
+	switch {
+	case ws.old != nil && ws.o.x.updatedOnly:
+		in.ReturnValues = types.ReturnValueUpdatedOld
+	case ws.old != nil:
 		in.ReturnValues = types.ReturnValueAllOld
+	case ws.new != nil && ws.o.x.updatedOnly:
+		in.ReturnValues, dst = types.ReturnValueUpdatedNew, ws.new
+	case ws.new != nil:
+		in.ReturnValues, dst = types.ReturnValueAllNew, ws.new
 	}
-	if r.vc.attr != "" {
-		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
-	}
+	in.ReturnValuesOnConditionCheckFailure = ws.onFailReturn(r.vc)
 	out, err := t.client.UpdateItem(ctx, in)
 	if err != nil {
-		return t.writeErr(op, err, r.vc)
+		return t.writeErr(op, err, r.vc, ws.cur)
 	}
-	return t.storeOld(op, oldDst, out.Attributes)
+	return t.storeOld(op, dst, out.Attributes)
 }
 
-// writeErr maps the error of a write request, turning a failed condition
+// writeErr maps the error of a write request, storing the current item
+// of a failed condition in *cur (when not nil) and turning the failure
 // into ErrVersionConflict (still matching ErrConditionFailed) when the
 // stored version is not the expected one.
-func (t *Table[T]) writeErr(op string, err error, vc versionCheck) error {
+func (t *Table[T]) writeErr(op string, err error, vc versionCheck, cur **T) error {
 	e := mapErr(op, t.name, err)
 	var ccf *types.ConditionalCheckFailedException
-	if vc.attr == "" || !errors.As(err, &ccf) || !vc.conflict(ccf.Item) {
+	if !errors.As(err, &ccf) {
+		return e
+	}
+	if cur != nil {
+		if derr := t.storeOld(op, cur, ccf.Item); derr != nil {
+			return errors.Join(e, derr)
+		}
+	}
+	if vc.attr == "" || !vc.conflict(ccf.Item) {
 		return e
 	}
 	return &Error{Op: op, Table: t.name, Field: vc.attr, Kind: ErrVersionConflict,
@@ -554,4 +571,163 @@ func (t *Table[T]) Create(ctx context.Context, item T, opts ...WriteOption) erro
 // otherwise it fails with ErrConditionFailed. Options are as for Put.
 func (t *Table[T]) Replace(ctx context.Context, item T, opts ...WriteOption) error {
 	return t.Put(ctx, item, append(opts, If(Attr(t.schema.pk.Name).Exists()))...)
+}
+
+// writeExtra holds the write options defined in this file.
+type writeExtra struct {
+	cur         any   // **T, from CurrentOnFail
+	new         any   // **T, from ReturnNew
+	updatedOnly bool  // from OnlyUpdated
+	version     int64 // from IfVersion
+	hasVersion  bool
+}
+
+// CurrentOnFail stores, when the write's condition fails, the item as it
+// is currently stored in *cur (nil when there is none); the error still
+// matches ErrConditionFailed or ErrVersionConflict. cur must point to a *T
+// of the table's item type. It works with every write, including
+// transaction actions, where the current item is also in the
+// TxCanceledError's reasons.
+//
+//	var cur *User
+//	err := users.Put(ctx, u, ddb.If(ddb.Attr("plan").Eq("free")), ddb.CurrentOnFail(&cur))
+func CurrentOnFail[T any](cur **T) WriteOption {
+	return func(o *writeOptions) { o.x.cur = cur }
+}
+
+// ReturnNew stores the item as it is after an Update or UpdateFields in
+// *dst. It cannot be combined with ReturnOld, and is not available for
+// Put, Delete or transactions.
+func ReturnNew[T any](dst **T) WriteOption {
+	return func(o *writeOptions) { o.x.new = dst }
+}
+
+// OnlyUpdated makes ReturnOld and ReturnNew of an Update or UpdateFields
+// return only the attributes the update changed (DynamoDB's UPDATED_OLD
+// and UPDATED_NEW); the other fields of the stored *T are zero.
+func OnlyUpdated() WriteOption {
+	return func(o *writeOptions) { o.x.updatedOnly = true }
+}
+
+// IfVersion makes an Update or Delete (also in a transaction) of an item
+// with a `ddb:"version"` field conditional on the stored version being v
+// (0: no item stored); otherwise it fails with ErrVersionConflict. Put
+// checks the version of the item it writes instead.
+func IfVersion(v int64) WriteOption {
+	return func(o *writeOptions) { o.x.version, o.x.hasVersion = v, true }
+}
+
+// Option kinds a write accepts, for setup.
+const (
+	allowOld       = 1 << iota // ReturnOld
+	allowNew                   // ReturnNew and OnlyUpdated
+	allowIfVersion             // IfVersion
+)
+
+// writeSetup is the resolved options of one write.
+type writeSetup[T any] struct {
+	o             writeOptions
+	old, cur, new **T
+	vc            versionCheck // from IfVersion; attr is "" without it
+}
+
+// setup applies opts, resolves their destinations and rejects the
+// options the write does not accept (allowed is a set of allow* bits).
+func (t *Table[T]) setup(op string, opts []WriteOption, allowed int) (*writeSetup[T], error) {
+	o, old, err := t.writeOpts(op, opts)
+	if err != nil {
+		return nil, err
+	}
+	ws := &writeSetup[T]{o: o, old: old}
+	bad := func(what string) error {
+		return opErr(op, t.name, ErrInvalidInput, "%s is not available for %s", what, op)
+	}
+	switch {
+	case old != nil && allowed&allowOld == 0:
+		return nil, bad("ReturnOld")
+	case (o.x.new != nil || o.x.updatedOnly) && allowed&allowNew == 0:
+		return nil, bad("ReturnNew or OnlyUpdated")
+	case o.x.hasVersion && allowed&allowIfVersion == 0:
+		return nil, bad("IfVersion")
+	case old != nil && o.x.new != nil:
+		return nil, opErr(op, t.name, ErrInvalidInput, "ReturnOld and ReturnNew cannot be combined")
+	}
+	if ws.cur, err = t.dst(op, "CurrentOnFail", o.x.cur); err != nil {
+		return nil, err
+	}
+	if ws.new, err = t.dst(op, "ReturnNew", o.x.new); err != nil {
+		return nil, err
+	}
+	if o.x.hasVersion {
+		if ws.vc, err = t.ifVersion(op, o.x.version); err != nil {
+			return nil, err
+		}
+	}
+	return ws, nil
+}
+
+// dst checks that v (from an option named what) is a non-nil **T.
+func (t *Table[T]) dst(op, what string, v any) (**T, error) {
+	if v == nil {
+		return nil, nil
+	}
+	d, ok := v.(**T)
+	if !ok || d == nil {
+		return nil, opErr(op, t.name, ErrInvalidInput, "%s needs a non-nil **%v, got %T", what, t.schema.itemType, v)
+	}
+	return d, nil
+}
+
+// ifVersion returns the version check of IfVersion(v).
+func (t *Table[T]) ifVersion(op string, v int64) (versionCheck, error) {
+	a, err := autoFor(t.schema)
+	if err != nil {
+		return versionCheck{}, wrapOpErr(op, t.name, ErrInvalidSchema, err)
+	}
+	f := a.version
+	if f == nil {
+		return versionCheck{}, opErr(op, t.name, ErrInvalidInput, "IfVersion on a table whose item type has no ddb:\"version\" field")
+	}
+	vc := versionCheck{attr: f.name}
+	if v != 0 {
+		fv := reflect.New(t.schema.version.Type).Elem()
+		switch f.kind {
+		case autoInt:
+			fv.SetInt(v)
+		case autoUint:
+			fv.SetUint(uint64(v))
+		case autoFloat:
+			fv.SetFloat(float64(v))
+		}
+		if vc.expected, err = f.encode(fv); err != nil {
+			return vc, &Error{Op: op, Table: t.name, Field: f.name, Kind: ErrInvalidValue, Err: err}
+		}
+	}
+	return vc, nil
+}
+
+// parts returns the condition of a write that is not a put: IfVersion's
+// check and the caller's condition.
+func (ws *writeSetup[T]) parts() writeParts {
+	p := writeParts{vc: ws.vc, cond: ws.vc.cond()}
+	p.withCond(ws.o.cond)
+	return p
+}
+
+// onFailReturn asks for the current item on a failed condition when the
+// caller wants it or it tells a version conflict from another failure.
+func (ws *writeSetup[T]) onFailReturn(vc versionCheck) types.ReturnValuesOnConditionCheckFailure {
+	if ws.cur != nil || vc.attr != "" {
+		return types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	return ""
+}
+
+// onFail returns the function storing a transaction action's current item
+// in the CurrentOnFail destination, or nil.
+func (t *Table[T]) onFail(op string, cur **T) func(map[string]types.AttributeValue) error {
+	if cur == nil {
+		return nil
+	}
+	return func(item map[string]types.AttributeValue) error { return t.storeOld(op, cur, item) }
 }

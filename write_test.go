@@ -152,11 +152,47 @@ func TestVersioning(t *testing.T) {
 	if got, _ := tbl.Get(ctx, "c"); got.V != 4 || got.N != 5 {
 		t.Fatalf("after updates: %+v, want N 5 version 4", got)
 	}
-	// A user condition that fails on the right version is not a conflict.
+	// A caller's condition that fails on the right version is not a
+	// conflict; CurrentOnFail gets the stored item either way.
 	got, _ := tbl.Get(ctx, "c")
-	err = tbl.Put(ctx, got, If(Attr("N").Eq(99)))
+	var cur *vcounter
+	err = tbl.Put(ctx, got, If(Attr("N").Eq(99)), CurrentOnFail(&cur))
 	if !errors.Is(err, ErrConditionFailed) || errors.Is(err, ErrVersionConflict) {
-		t.Logf("note: server did not return the item on failure (err = %v)", err)
+		t.Fatalf("failed caller condition: err = %v, want ErrConditionFailed only", err)
+	}
+	if cur == nil || *cur != got {
+		t.Fatalf("CurrentOnFail = %+v, want %+v", cur, got)
+	}
+	got.V = 1
+	if err = tbl.Put(ctx, got, If(Attr("N").Eq(5)), CurrentOnFail(&cur)); !errors.Is(err, ErrVersionConflict) || cur == nil || cur.V != 4 {
+		t.Fatalf("stale Put with a true condition: err = %v, current %+v; want ErrVersionConflict and version 4", err, cur)
+	}
+
+	// IfVersion for Update and Delete; ReturnNew and OnlyUpdated.
+	var after *vcounter
+	if err := tbl.Update(ctx, Key{"c"}, NewUpdate().Increment(Attr("N"), 1), IfVersion(3)); !errors.Is(err, ErrVersionConflict) {
+		t.Fatalf("Update IfVersion(3): err = %v, want ErrVersionConflict", err)
+	}
+	if err := tbl.Update(ctx, Key{"c"}, NewUpdate().Increment(Attr("N"), 1), IfVersion(4), ReturnNew(&after)); err != nil {
+		t.Fatalf("Update IfVersion(4): %v", err)
+	}
+	if after == nil || after.N != 6 || after.V != 5 {
+		t.Fatalf("ReturnNew = %+v, want N 6 version 5", after)
+	}
+	if err := tbl.Update(ctx, Key{"c"}, NewUpdate().Increment(Attr("N"), 1), ReturnNew(&after), OnlyUpdated()); err != nil {
+		t.Fatal(err)
+	}
+	if after == nil || after.ID != "" || after.N != 7 || after.V != 6 {
+		t.Fatalf("ReturnNew with OnlyUpdated = %+v, want only N 7 and version 6", after)
+	}
+	if err := tbl.DeleteOpt(ctx, Key{"c"}, IfVersion(5)); !errors.Is(err, ErrVersionConflict) {
+		t.Fatalf("Delete IfVersion(5): err = %v, want ErrVersionConflict", err)
+	}
+	if err := tbl.DeleteOpt(ctx, Key{"c"}, IfVersion(6)); err != nil {
+		t.Fatalf("Delete IfVersion(6): %v", err)
+	}
+	if err := tbl.Update(ctx, Key{"c"}, NewUpdate().Set(Attr("N"), 1), IfVersion(0)); err != nil {
+		t.Fatalf("Update IfVersion(0) of a deleted item: %v", err)
 	}
 }
 
@@ -205,7 +241,7 @@ func TestVersionedCounter(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	c, err := tbl.Get(ctx, "hot", Consistent())
+	c, err := tbl.GetOpt(ctx, Key{"hot"}, Consistent())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,6 +337,20 @@ func TestWriteBadInput(t *testing.T) {
 		{"batch with duplicate keys", ErrInvalidInput, func() error { return docs.BatchWrite(ctx, []doc{{ID: "a"}, {ID: "a"}}, nil) }},
 		{"batch delete of a bad key", ErrInvalidKey, func() error { return docs.BatchWrite(ctx, nil, []Key{{"a", "b"}}) }},
 		{"update of the version key", ErrInvalidInput, func() error { return counters.Update(ctx, Key{"a"}, NewUpdate().Set(Attr("ID"), "x")) }},
+		{"IfVersion on Put", ErrInvalidInput, func() error { return counters.Put(ctx, vcounter{ID: "a"}, IfVersion(1)) }},
+		{"IfVersion without a version field", ErrInvalidInput, func() error { return docs.DeleteOpt(ctx, Key{"a"}, IfVersion(1)) }},
+		{"ReturnNew on Put", ErrInvalidInput, func() error {
+			var n *doc
+			return docs.Put(ctx, doc{ID: "a"}, ReturnNew(&n))
+		}},
+		{"ReturnOld with ReturnNew", ErrInvalidInput, func() error {
+			var o, n *doc
+			return docs.Update(ctx, Key{"a"}, NewUpdate().Set(Attr("status"), "x"), ReturnOld(&o), ReturnNew(&n))
+		}},
+		{"CurrentOnFail of another type", ErrInvalidInput, func() error {
+			var c *vcounter
+			return docs.Put(ctx, doc{ID: "a"}, CurrentOnFail(&c))
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -409,7 +459,7 @@ func BenchmarkUpdateExprShare(b *testing.B) {
 	b.StopTimer()
 	start := time.Now()
 	for range b.N {
-		if _, err := tbl.buildUpdate("Update", k, u, nil, cond); err != nil {
+		if _, err := tbl.buildUpdate("Update", k, u, versionCheck{}, cond); err != nil {
 			b.Fatal(err)
 		}
 	}

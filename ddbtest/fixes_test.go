@@ -435,3 +435,34 @@ func TestMoreMessages(t *testing.T) {
 		t.Errorf("empty WriteRequest: %s", got)
 	}
 }
+
+// TestIdempotencyTokenSameRequest: a retried TransactWriteItems with the
+// same token is the same request although its body lists object members
+// and set members in another order.
+func TestIdempotencyTokenSameRequest(t *testing.T) {
+	t.Parallel()
+	srv := NewTB(t)
+	c := srv.Client()
+	mkTable(t, c, "tokens", "")
+	call := func(body string) string {
+		req, _ := http.NewRequest("POST", "/", nil)
+		req.Header.Set("X-Amz-Target", "DynamoDB_20120810.TransactWriteItems")
+		_, out := srv.serve(ctx, req, []byte(body))
+		return string(out)
+	}
+	first := call(`{"ClientRequestToken":"t1","TransactItems":[{"Update":{"TableName":"tokens","Key":{"pk":{"S":"a"}},` +
+		`"UpdateExpression":"ADD n :one, s :s","ExpressionAttributeValues":{":one":{"N":"1"},":s":{"SS":["x","y"]}}}}]}`)
+	again := call(`{"TransactItems":[{"Update":{"ExpressionAttributeValues":{":s":{"SS":["y","x"]},":one":{"N":"1"}},` +
+		`"UpdateExpression":"ADD n :one, s :s","Key":{"pk":{"S":"a"}},"TableName":"tokens"}}],"ClientRequestToken":"t1"}`)
+	if first != "{}" || again != "{}" {
+		t.Fatalf("first %s, again %s", first, again)
+	}
+	if got := get(t, c, "tokens", item{"pk": s("a")}); numOf(got["n"]) != "1" {
+		t.Fatalf("retry applied again: %v", got)
+	}
+	changed := call(`{"ClientRequestToken":"t1","TransactItems":[{"Update":{"TableName":"tokens","Key":{"pk":{"S":"a"}},` +
+		`"UpdateExpression":"ADD n :one","ExpressionAttributeValues":{":one":{"N":"2"}}}}]}`)
+	if !strings.Contains(changed, "IdempotentParameterMismatchException") {
+		t.Fatalf("changed request: %s", changed)
+	}
+}

@@ -1,7 +1,10 @@
 package ddbtest
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -343,7 +346,7 @@ type tokenCache struct {
 // the same request already succeeded, an error when the token is in use
 // by another request or still running, and otherwise marks it running.
 func (c *tokenCache) begin(token string, body []byte, now time.Time) (out []byte, done bool, err error) {
-	sum := sha256.Sum256(body)
+	sum := requestDigest(body)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
@@ -380,4 +383,50 @@ func (c *tokenCache) finish(token string, out []byte, err error, now time.Time) 
 	}
 	e := c.m[token]
 	e.out, e.done, e.expires = out, true, now.Add(tokenTTL)
+}
+
+// requestDigest hashes a request so that two requests that are the same
+// for DynamoDB hash the same although their bodies differ: object members
+// in another order (the SDK serializes maps in random order), or members
+// of a string, number or binary set in another order.
+func requestDigest(body []byte) [32]byte {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return sha256.Sum256(body)
+	}
+	sortSets(v)
+	canon, err := json.Marshal(v) // sorts object members
+	if err != nil {
+		return sha256.Sum256(body)
+	}
+	return sha256.Sum256(canon)
+}
+
+// sortSets sorts the members of the set attribute values ({"SS": [...]},
+// {"NS": [...]}, {"BS": [...]}) in a decoded request.
+func sortSets(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		if len(v) == 1 {
+			for k, members := range v {
+				if list, ok := members.([]any); ok && (k == "SS" || k == "NS" || k == "BS") {
+					slices.SortFunc(list, func(a, b any) int { // members are strings
+						x, _ := a.(string)
+						y, _ := b.(string)
+						return strings.Compare(x, y)
+					})
+					return
+				}
+			}
+		}
+		for _, e := range v {
+			sortSets(e)
+		}
+	case []any:
+		for _, e := range v {
+			sortSets(e)
+		}
+	}
 }
