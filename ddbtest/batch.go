@@ -32,16 +32,25 @@ func sortedNames[V any](m map[string]V) []string {
 	return names
 }
 
+// checkBatch checks the ReturnConsumedCapacity rc of a batch request and
+// that it names at least one table (it names tables).
+func checkBatch(rc string, tables int) error {
+	if err := checkConsumedCapacity(rc); err != nil {
+		return err
+	}
+	if tables == 0 {
+		return validationError("1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	return nil
+}
+
 func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 	var in batchGetInput
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+	if err := checkBatch(in.ReturnConsumedCapacity, len(in.RequestItems)); err != nil {
 		return nil, err
-	}
-	if len(in.RequestItems) == 0 {
-		return nil, validationError("1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
 	}
 	total := 0
 	for _, rt := range in.RequestItems {
@@ -180,11 +189,8 @@ func (s *Server) batchWriteItem(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+	if err := checkBatch(in.ReturnConsumedCapacity, len(in.RequestItems)); err != nil {
 		return nil, err
-	}
-	if len(in.RequestItems) == 0 {
-		return nil, validationError("1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
 	}
 	total := 0
 	for _, reqs := range in.RequestItems {

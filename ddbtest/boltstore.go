@@ -287,12 +287,7 @@ func (t *boltTree) Ascend(from []byte, fn func(key, val []byte) bool) {
 			}
 			return c.Seek(seek)
 		}, (*bolt.Cursor).Next)
-		for _, e := range chunk {
-			if !fn(e.key, e.val) {
-				return
-			}
-		}
-		if len(chunk) < n {
+		if !feed(chunk, n, fn) {
 			return
 		}
 		// Resume at the smallest key after the last one.
@@ -315,16 +310,22 @@ func (t *boltTree) Descend(before []byte, fn func(key, val []byte) bool) {
 			}
 			return c.Prev()
 		}, (*bolt.Cursor).Prev)
-		for _, e := range chunk {
-			if !fn(e.key, e.val) {
-				return
-			}
-		}
-		if len(chunk) < n {
+		if !feed(chunk, n, fn) {
 			return
 		}
 		before = chunk[len(chunk)-1].key
 	}
+}
+
+// feed passes the entries of chunk, read with a limit of n, to fn, and
+// reports whether a walk goes on: fn wants more and chunk was full.
+func feed(chunk []boltKV, n int, fn func(key, val []byte) bool) bool {
+	for _, e := range chunk {
+		if !fn(e.key, e.val) {
+			return false
+		}
+	}
+	return len(chunk) >= n
 }
 
 // chunk returns copies of up to n entries, starting at first(cursor) and

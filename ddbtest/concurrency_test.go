@@ -22,12 +22,7 @@ import (
 func TestConcurrentCounters(t *testing.T) {
 	t.Parallel()
 	c := client(t)
-	mkTable(t, c, "conc", "N", func(in *dynamodb.CreateTableInput) {
-		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String("g"), AttributeType: types.ScalarAttributeTypeS})
-		in.GlobalSecondaryIndexes = []types.GlobalSecondaryIndex{{IndexName: aws.String("byG"),
-			KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String("g"), KeyType: types.KeyTypeHash}},
-			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}}
-	})
+	mkTable(t, c, "conc", "N", withIndex("byG", "g", types.ScalarAttributeTypeS, types.ProjectionTypeAll))
 	const workers, rounds = 8, 25
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*2)

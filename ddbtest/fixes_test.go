@@ -113,6 +113,15 @@ func TestEmptyAttributeNameRejected(t *testing.T) {
 	}
 }
 
+// serveRaw sends body to srv's request handler as operation op, with no
+// client in between, and returns the status and response body.
+func serveRaw(srv *Server, op, body string) (int, string) {
+	req, _ := http.NewRequest("POST", "/", nil)
+	req.Header.Set("X-Amz-Target", "DynamoDB_20120810."+op)
+	status, out := srv.serve(ctx, req, []byte(body))
+	return status, string(out)
+}
+
 // TestGetItemIgnoresValues: GetItem has no ExpressionAttributeValues
 // member; like dynalite, the server ignores it.
 func TestGetItemIgnoresValues(t *testing.T) {
@@ -121,10 +130,8 @@ func TestGetItemIgnoresValues(t *testing.T) {
 	c := srv.Client()
 	mkTable(t, c, "getvals", "")
 	put(t, c, "getvals", item{"pk": s("a"), "x": n("1"), "y": n("2")})
-	req, _ := http.NewRequest("POST", "/", nil)
-	req.Header.Set("X-Amz-Target", "DynamoDB_20120810.GetItem")
-	status, out := srv.serve(ctx, req, []byte(`{"TableName":"getvals","Key":{"pk":{"S":"a"}},"ProjectionExpression":"x","ExpressionAttributeValues":{":v":{"N":"1"}}}`))
-	if status != 200 || string(out) != `{"Item":{"x":{"N":"1"}}}` {
+	status, out := serveRaw(srv, "GetItem", `{"TableName":"getvals","Key":{"pk":{"S":"a"}},"ProjectionExpression":"x","ExpressionAttributeValues":{":v":{"N":"1"}}}`)
+	if status != 200 || out != `{"Item":{"x":{"N":"1"}}}` {
 		t.Fatalf("GetItem: %d %s", status, out)
 	}
 }
@@ -417,10 +424,8 @@ func TestMoreMessages(t *testing.T) {
 	}
 
 	call := func(op, body string) string {
-		req, _ := http.NewRequest("POST", "/", nil)
-		req.Header.Set("X-Amz-Target", "DynamoDB_20120810."+op)
-		_, out := srv.serve(ctx, req, []byte(body))
-		return string(out)
+		_, out := serveRaw(srv, op, body)
+		return out
 	}
 	const required = `{"__type":"com.amazon.coral.validate#ValidationException","message":"The parameter 'TableName' is required but was not present in the request"}`
 	for _, op := range []string{"CreateTable", "DeleteTable", "DescribeTable", "UpdateTable", "DescribeTimeToLive"} {
@@ -445,10 +450,8 @@ func TestIdempotencyTokenSameRequest(t *testing.T) {
 	c := srv.Client()
 	mkTable(t, c, "tokens", "")
 	call := func(body string) string {
-		req, _ := http.NewRequest("POST", "/", nil)
-		req.Header.Set("X-Amz-Target", "DynamoDB_20120810.TransactWriteItems")
-		_, out := srv.serve(ctx, req, []byte(body))
-		return string(out)
+		_, out := serveRaw(srv, "TransactWriteItems", body)
+		return out
 	}
 	first := call(`{"ClientRequestToken":"t1","TransactItems":[{"Update":{"TableName":"tokens","Key":{"pk":{"S":"a"}},` +
 		`"UpdateExpression":"ADD n :one, s :s","ExpressionAttributeValues":{":one":{"N":"1"},":s":{"SS":["x","y"]}}}}]}`)

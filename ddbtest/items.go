@@ -479,46 +479,43 @@ func (s *Server) commitOne(t *table, key []byte, res *writeResult, c *capacity) 
 	return nil
 }
 
-// lockWrite locks t for writing, failing if it was deleted meanwhile.
-func (t *table) lockWrite() error {
-	t.mu.Lock()
+// lock locks t for writing or else for reading, failing if it was deleted
+// meanwhile.
+func (t *table) lock(write bool) error {
+	if write {
+		t.mu.Lock()
+	} else {
+		t.mu.RLock()
+	}
 	if t.deleted {
-		t.mu.Unlock()
+		t.unlock(write)
 		return notFoundError()
 	}
 	return nil
 }
 
-// lockRead locks t for reading, failing if it was deleted meanwhile.
-func (t *table) lockRead() error {
-	t.mu.RLock()
-	if t.deleted {
+// unlock undoes lock(write).
+func (t *table) unlock(write bool) {
+	if write {
+		t.mu.Unlock()
+	} else {
 		t.mu.RUnlock()
-		return notFoundError()
 	}
-	return nil
 }
 
 // locked runs fn with t locked for writing or reading.
 func (t *table) locked(write bool, fn func() error) error {
-	if write {
-		if err := t.lockWrite(); err != nil {
-			return err
-		}
-		defer t.mu.Unlock()
-	} else {
-		if err := t.lockRead(); err != nil {
-			return err
-		}
-		defer t.mu.RUnlock()
+	if err := t.lock(write); err != nil {
+		return err
 	}
+	defer t.unlock(write)
 	return fn()
 }
 
 // run evaluates and commits a single write atomically.
 func (s *Server) run(op *writeOp, needOld bool, c *capacity) (*writeResult, error) {
 	t := op.t
-	if err := t.lockWrite(); err != nil {
+	if err := t.lock(true); err != nil {
 		return nil, err
 	}
 	defer t.mu.Unlock()
@@ -626,29 +623,54 @@ func (s *Server) putItem(body []byte) ([]byte, error) {
 	if err := decodeFields(body, in.field); err != nil {
 		return nil, err
 	}
-	t, err := s.getTable(in.TableName)
+	return s.writeItem(opPut, &in.writeFields, in.Item, nil)
+}
+
+// writeReturnValues are the ReturnValues UpdateItem allows; PutItem and
+// DeleteItem allow the first only.
+var writeReturnValues = [...]string{"ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"}
+
+// writeItem serves PutItem, DeleteItem or UpdateItem (kind) once its
+// request is decoded: w holds the members they share, item is PutItem's
+// Item and updSrc UpdateItem's UpdateExpression.
+func (s *Server) writeItem(kind writeKind, w *writeFields, item av.Item, updSrc *string) ([]byte, error) {
+	t, err := s.getTable(w.TableName)
 	if err != nil {
 		return nil, err
 	}
-	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure,
-		expression{"ConditionExpression", in.ConditionExpression})
+	retOld, err := commonChecks(&w.legacyParams, w.ReturnConsumedCapacity, w.ReturnValuesOnConditionCheckFailure,
+		expression{"UpdateExpression", updSrc}, expression{"ConditionExpression", w.ConditionExpression})
 	if err != nil {
 		return nil, err
 	}
-	if err := checkReturnValues(in.ReturnValues, "ALL_OLD"); err != nil {
+	update := kind == opUpdate
+	allowed := writeReturnValues[:1]
+	if update {
+		allowed = writeReturnValues[:]
+	}
+	if err := checkReturnValues(w.ReturnValues, allowed...); err != nil {
 		return nil, err
 	}
-	op, err := s.preparePut(t, in.Item, in.ConditionExpression, &in.exprParams)
+	var op *writeOp
+	if kind == opPut {
+		op, err = s.preparePut(t, item, w.ConditionExpression, &w.exprParams)
+	} else {
+		op, err = s.prepareKeyed(t, kind, w.Key, w.ConditionExpression, updSrc, &w.exprParams)
+	}
 	if err != nil {
 		return nil, err
 	}
 	op.returnOld = retOld
 	c := &capacity{table: t.name}
-	res, err := s.run(op, false, c)
+	res, err := s.run(op, update, c)
 	if err != nil {
 		return nil, err
 	}
-	return writeResponse(in.ReturnValues, res, c, in.ReturnConsumedCapacity, nil), nil
+	var upd updater // UPDATED_OLD and UPDATED_NEW pick the parts it updates
+	if update {
+		upd = op.upd
+	}
+	return writeResponse(w.ReturnValues, res, c, w.ReturnConsumedCapacity, upd), nil
 }
 
 func (s *Server) preparePut(t *table, item av.Item, condSrc *string, p *exprParams) (*writeOp, error) {
@@ -709,13 +731,10 @@ func writeResponse(rv string, res *writeResult, c *capacity, rc string, upd upda
 }
 
 type getItemInput struct {
-	TableName              *string
-	Key                    av.Item
-	ConsistentRead         bool
-	ProjectionExpression   *string
-	ReturnConsumedCapacity string
-	exprParams
-	legacyParams
+	baseParams
+	Key                  av.Item
+	ConsistentRead       bool
+	ProjectionExpression *string
 }
 
 func (s *Server) getItem(body []byte) ([]byte, error) {
@@ -803,29 +822,7 @@ func (s *Server) deleteItem(body []byte) ([]byte, error) {
 	if err := decodeFields(body, in.field); err != nil {
 		return nil, err
 	}
-	t, err := s.getTable(in.TableName)
-	if err != nil {
-		return nil, err
-	}
-	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure,
-		expression{"ConditionExpression", in.ConditionExpression})
-	if err != nil {
-		return nil, err
-	}
-	if err := checkReturnValues(in.ReturnValues, "ALL_OLD"); err != nil {
-		return nil, err
-	}
-	op, err := s.prepareKeyed(t, opDelete, in.Key, in.ConditionExpression, nil, &in.exprParams)
-	if err != nil {
-		return nil, err
-	}
-	op.returnOld = retOld
-	c := &capacity{table: t.name}
-	res, err := s.run(op, false, c)
-	if err != nil {
-		return nil, err
-	}
-	return writeResponse(in.ReturnValues, res, c, in.ReturnConsumedCapacity, nil), nil
+	return s.writeItem(opDelete, &in.writeFields, nil, nil)
 }
 
 // prepareKeyed prepares a delete, update or condition check of the item
@@ -892,29 +889,7 @@ func (s *Server) updateItem(body []byte) ([]byte, error) {
 	if err := decodeFields(body, in.field); err != nil {
 		return nil, err
 	}
-	t, err := s.getTable(in.TableName)
-	if err != nil {
-		return nil, err
-	}
-	retOld, err := commonChecks(&in.legacyParams, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure,
-		expression{"UpdateExpression", in.UpdateExpression}, expression{"ConditionExpression", in.ConditionExpression})
-	if err != nil {
-		return nil, err
-	}
-	if err := checkReturnValues(in.ReturnValues, "ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"); err != nil {
-		return nil, err
-	}
-	op, err := s.prepareKeyed(t, opUpdate, in.Key, in.ConditionExpression, in.UpdateExpression, &in.exprParams)
-	if err != nil {
-		return nil, err
-	}
-	op.returnOld = retOld
-	c := &capacity{table: t.name}
-	res, err := s.run(op, true, c)
-	if err != nil {
-		return nil, err
-	}
-	return writeResponse(in.ReturnValues, res, c, in.ReturnConsumedCapacity, op.upd), nil
+	return s.writeItem(opUpdate, &in.writeFields, nil, in.UpdateExpression)
 }
 
 // backfill indexes every item of t in ix (a new GSI). The caller holds

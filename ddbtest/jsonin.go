@@ -350,73 +350,77 @@ func (l *legacyParams) field(k string, r *jreader) (ok bool, err error) {
 	return true, err
 }
 
-// writeFields are the members PutItem, DeleteItem and UpdateItem share.
-type writeFields struct {
-	TableName                           *string
-	Key                                 av.Item
-	ConditionExpression                 *string
-	ReturnValues                        string
-	ReturnConsumedCapacity              string
-	ReturnItemCollectionMetrics         string
-	ReturnValuesOnConditionCheckFailure string
+// baseParams are the members every operation decoded here has.
+type baseParams struct {
+	TableName              *string
+	ReturnConsumedCapacity string
 	exprParams
 	legacyParams
 }
 
-func (w *writeFields) field(k string, r *jreader) (ok bool, err error) {
+func (p *baseParams) field(k string, r *jreader) (ok bool, err error) {
 	switch k {
 	case "TableName":
-		w.TableName, err = r.str()
+		p.TableName, err = r.str()
+	case "ReturnConsumedCapacity":
+		p.ReturnConsumedCapacity, err = r.plainStr()
+	default:
+		if ok, err = p.exprParams.field(k, r); ok {
+			return ok, err
+		}
+		return p.legacyParams.field(k, r)
+	}
+	return true, err
+}
+
+// writeFields are the members PutItem, DeleteItem and UpdateItem share.
+type writeFields struct {
+	baseParams
+	Key                                 av.Item
+	ConditionExpression                 *string
+	ReturnValues                        string
+	ReturnItemCollectionMetrics         string
+	ReturnValuesOnConditionCheckFailure string
+}
+
+func (w *writeFields) field(k string, r *jreader) (ok bool, err error) {
+	switch k {
 	case "Key":
 		w.Key, err = r.item()
 	case "ConditionExpression":
 		w.ConditionExpression, err = r.str()
 	case "ReturnValues":
 		w.ReturnValues, err = r.plainStr()
-	case "ReturnConsumedCapacity":
-		w.ReturnConsumedCapacity, err = r.plainStr()
 	case "ReturnItemCollectionMetrics":
 		w.ReturnItemCollectionMetrics, err = r.plainStr()
 	case "ReturnValuesOnConditionCheckFailure":
 		w.ReturnValuesOnConditionCheckFailure, err = r.plainStr()
 	default:
-		if ok, err = w.exprParams.field(k, r); ok {
-			return ok, err
-		}
-		return w.legacyParams.field(k, r)
+		return w.baseParams.field(k, r)
 	}
 	return true, err
 }
 
 func (in *getItemInput) field(k string, r *jreader) (ok bool, err error) {
 	switch k {
-	case "TableName":
-		in.TableName, err = r.str()
 	case "Key":
 		in.Key, err = r.item()
 	case "ConsistentRead":
 		in.ConsistentRead, err = r.boolean()
 	case "ProjectionExpression":
 		in.ProjectionExpression, err = r.str()
-	case "ReturnConsumedCapacity":
-		in.ReturnConsumedCapacity, err = r.plainStr()
 	case "ExpressionAttributeValues":
 		// Not a GetItem member: ignored like any unknown member (as
 		// dynalite does), rather than reported as unused values.
 		return false, nil
 	default:
-		if ok, err = in.exprParams.field(k, r); ok {
-			return ok, err
-		}
-		return in.legacyParams.field(k, r)
+		return in.baseParams.field(k, r)
 	}
 	return true, err
 }
 
 func (in *readInput) field(k string, r *jreader) (ok bool, err error) {
 	switch k {
-	case "TableName":
-		in.TableName, err = r.str()
 	case "IndexName":
 		in.IndexName, err = r.str()
 	case "FilterExpression":
@@ -431,13 +435,8 @@ func (in *readInput) field(k string, r *jreader) (ok bool, err error) {
 		in.ConsistentRead, err = r.boolean()
 	case "ExclusiveStartKey":
 		in.ExclusiveStartKey, err = r.item()
-	case "ReturnConsumedCapacity":
-		in.ReturnConsumedCapacity, err = r.plainStr()
 	default:
-		if ok, err = in.exprParams.field(k, r); ok {
-			return ok, err
-		}
-		return in.legacyParams.field(k, r)
+		return in.baseParams.field(k, r)
 	}
 	return true, err
 }

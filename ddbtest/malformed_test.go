@@ -3,7 +3,6 @@ package ddbtest
 import (
 	"encoding/json"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -33,11 +32,7 @@ func TestMalformedRequests(t *testing.T) {
 		{"DescribeTimeToLive", `{"TableName":"mal"}`},
 		{"DeleteItem", `{"TableName":"mal","Key":{"pk":{"S":"b"},"sk":{"N":"2"}},"ReturnValues":"ALL_OLD"}`},
 	}
-	call := func(op, body string) (int, []byte) {
-		req, _ := http.NewRequest("POST", "/", nil)
-		req.Header.Set("X-Amz-Target", "DynamoDB_20120810."+op)
-		return srv.serve(ctx, req, []byte(body))
-	}
+	call := func(op, body string) (int, string) { return serveRaw(srv, op, body) }
 	for _, v := range valid {
 		if status, out := call(v.op, v.body); status != 200 {
 			t.Fatalf("valid %s: %d %s", v.op, status, out)
@@ -72,7 +67,7 @@ func TestMalformedRequests(t *testing.T) {
 			b = append(append([]byte(nil), b[:p]...), b[q:]...)
 		}
 		status, out := call(v.op, string(b))
-		if status == 500 || (status != 200 && !strings.Contains(string(out), `"__type"`)) {
+		if status == 500 || (status != 200 && !strings.Contains(out, `"__type"`)) {
 			t.Fatalf("%s %s: %d %s", v.op, b, status, out)
 		}
 	}

@@ -12,11 +12,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
+// withGSI is a mkTable option adding GSI "by_<attr>" keyed by attr, a
+// string, with projection proj.
 func withGSI(attr string, proj types.ProjectionType) func(*dynamodb.CreateTableInput) {
+	return withIndex("by_"+attr, attr, types.ScalarAttributeTypeS, proj)
+}
+
+// withIndex is a mkTable option adding GSI name keyed by attr of type typ,
+// with projection proj.
+func withIndex(name, attr string, typ types.ScalarAttributeType, proj types.ProjectionType) func(*dynamodb.CreateTableInput) {
 	return func(in *dynamodb.CreateTableInput) {
-		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String(attr), AttributeType: types.ScalarAttributeTypeS})
+		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String(attr), AttributeType: typ})
 		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, types.GlobalSecondaryIndex{
-			IndexName:  aws.String("by_" + attr),
+			IndexName:  aws.String(name),
 			KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String(attr), KeyType: types.KeyTypeHash}},
 			Projection: &types.Projection{ProjectionType: proj},
 		})

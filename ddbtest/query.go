@@ -13,17 +13,14 @@ import (
 const pageBytes = 1 << 20
 
 type readInput struct {
-	TableName              *string
-	IndexName              *string
-	FilterExpression       *string
-	ProjectionExpression   *string
-	Select                 string
-	Limit                  *int
-	ConsistentRead         bool
-	ExclusiveStartKey      av.Item
-	ReturnConsumedCapacity string
-	exprParams
-	legacyParams
+	baseParams
+	IndexName            *string
+	FilterExpression     *string
+	ProjectionExpression *string
+	Select               string
+	Limit                *int
+	ConsistentRead       bool
+	ExclusiveStartKey    av.Item
 }
 
 type queryInput struct {
@@ -305,7 +302,7 @@ func (p *readPlan) presize(b []byte, itemLen int) []byte {
 // run walks the tree and renders the response.
 func (p *readPlan) run() ([]byte, error) {
 	t := p.t
-	if err := t.lockRead(); err != nil {
+	if err := t.lock(false); err != nil {
 		return nil, err
 	}
 	defer t.mu.RUnlock()

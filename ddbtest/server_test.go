@@ -91,14 +91,7 @@ func wantCode(t testing.TB, err error, code, msgPart string) {
 func TestTableLifecycle(t *testing.T) {
 	t.Parallel()
 	c := client(t)
-	mkTable(t, c, "life", "N", func(in *dynamodb.CreateTableInput) {
-		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String("g"), AttributeType: types.ScalarAttributeTypeS})
-		in.GlobalSecondaryIndexes = []types.GlobalSecondaryIndex{{
-			IndexName:  aws.String("byG"),
-			KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String("g"), KeyType: types.KeyTypeHash}},
-			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
-		}}
-	})
+	mkTable(t, c, "life", "N", withIndex("byG", "g", types.ScalarAttributeTypeS, types.ProjectionTypeAll))
 	w := dynamodb.NewTableExistsWaiter(c)
 	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("life")}, time.Second); err != nil {
 		t.Fatal(err)
@@ -269,14 +262,7 @@ func TestPutGetDelete(t *testing.T) {
 func TestItemValidation(t *testing.T) {
 	t.Parallel()
 	c := client(t)
-	mkTable(t, c, "ival", "N", func(in *dynamodb.CreateTableInput) {
-		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String("g"), AttributeType: types.ScalarAttributeTypeN})
-		in.GlobalSecondaryIndexes = []types.GlobalSecondaryIndex{{
-			IndexName:  aws.String("byG"),
-			KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String("g"), KeyType: types.KeyTypeHash}},
-			Projection: &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly},
-		}}
-	})
+	mkTable(t, c, "ival", "N", withIndex("byG", "g", types.ScalarAttributeTypeN, types.ProjectionTypeKeysOnly))
 	big := strings.Repeat("x", 400*1024)
 	cases := []struct {
 		name string

@@ -750,12 +750,22 @@ type tableNameInput struct {
 	TableName *string
 }
 
-func (s *Server) describeTable(body []byte) ([]byte, error) {
-	var in tableNameInput
-	if err := decodeRequest(body, &in); err != nil {
+func (in *tableNameInput) tableName() *string { return in.TableName }
+
+// tableRequest is a request naming one table.
+type tableRequest interface{ tableName() *string }
+
+// decodeTableRequest decodes body into in and returns the table it names.
+func (s *Server) decodeTableRequest(body []byte, in tableRequest) (*table, error) {
+	if err := decodeRequest(body, in); err != nil {
 		return nil, err
 	}
-	t, err := s.getTableMeta(in.TableName)
+	return s.getTableMeta(in.tableName())
+}
+
+func (s *Server) describeTable(body []byte) ([]byte, error) {
+	var in tableNameInput
+	t, err := s.decodeTableRequest(body, &in)
 	if err != nil {
 		return nil, err
 	}
@@ -1077,16 +1087,13 @@ type ttlSpec struct {
 }
 
 type updateTTLInput struct {
-	TableName               *string
+	tableNameInput
 	TimeToLiveSpecification *ttlSpec
 }
 
 func (s *Server) updateTimeToLive(body []byte) ([]byte, error) {
 	var in updateTTLInput
-	if err := decodeRequest(body, &in); err != nil {
-		return nil, err
-	}
-	t, err := s.getTableMeta(in.TableName)
+	t, err := s.decodeTableRequest(body, &in)
 	if err != nil {
 		return nil, err
 	}
@@ -1118,10 +1125,7 @@ func (s *Server) updateTimeToLive(body []byte) ([]byte, error) {
 
 func (s *Server) describeTimeToLive(body []byte) ([]byte, error) {
 	var in tableNameInput
-	if err := decodeRequest(body, &in); err != nil {
-		return nil, err
-	}
-	t, err := s.getTableMeta(in.TableName)
+	t, err := s.decodeTableRequest(body, &in)
 	if err != nil {
 		return nil, err
 	}

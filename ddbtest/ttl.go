@@ -44,7 +44,7 @@ func (s *Server) sweep(t *table, now time.Time) int {
 	}
 	nowN := av.Value{Type: av.N, Str: formatEpoch(now)}
 	oldest := av.Value{Type: av.N, Str: formatEpoch(now.Add(-maxTTLAge))}
-	if err := t.lockWrite(); err != nil {
+	if err := t.lock(true); err != nil {
 		return 0
 	}
 	defer t.mu.Unlock()

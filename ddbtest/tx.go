@@ -46,21 +46,12 @@ func lockTables(ts []*table, write bool) (unlock func(), err error) {
 	locked := make([]*table, 0, len(names))
 	unlock = func() {
 		for _, t := range locked {
-			if write {
-				t.mu.Unlock()
-			} else {
-				t.mu.RUnlock()
-			}
+			t.unlock(write)
 		}
 	}
 	for _, n := range names {
 		t := uniq[n]
-		if write {
-			err = t.lockWrite()
-		} else {
-			err = t.lockRead()
-		}
-		if err != nil {
+		if err = t.lock(write); err != nil {
 			unlock()
 			return nil, err
 		}
@@ -69,16 +60,25 @@ func lockTables(ts []*table, write bool) (unlock func(), err error) {
 	return unlock, nil
 }
 
+// checkTransaction checks the ReturnConsumedCapacity rc of a transaction
+// and its number of items, n.
+func checkTransaction(rc string, n int) error {
+	if err := checkConsumedCapacity(rc); err != nil {
+		return err
+	}
+	if n == 0 || n > 100 {
+		return validationError("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100, Member must have length greater than or equal to 1")
+	}
+	return nil
+}
+
 func (s *Server) transactWriteItems(body []byte) ([]byte, error) {
 	var in transactWriteInput
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+	if err := checkTransaction(in.ReturnConsumedCapacity, len(in.TransactItems)); err != nil {
 		return nil, err
-	}
-	if len(in.TransactItems) == 0 || len(in.TransactItems) > 100 {
-		return nil, validationError("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100, Member must have length greater than or equal to 1")
 	}
 	var token string
 	if in.ClientRequestToken != nil {
@@ -253,11 +253,8 @@ func (s *Server) transactGetItems(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+	if err := checkTransaction(in.ReturnConsumedCapacity, len(in.TransactItems)); err != nil {
 		return nil, err
-	}
-	if len(in.TransactItems) == 0 || len(in.TransactItems) > 100 {
-		return nil, validationError("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100, Member must have length greater than or equal to 1")
 	}
 	type prepared struct {
 		t    *table

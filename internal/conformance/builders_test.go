@@ -228,6 +228,27 @@ func drop(tbl string) step     { return call("DeleteTable", obj{"TableName": tbl
 // vals builds ExpressionAttributeValues.
 func vals(pairs ...any) obj { return kv(pairs...) }
 
+// moreValues is the pair ("values", vals(pairs...)) that adds expression
+// attribute values to a request built with splitValues.
+func moreValues(pairs ...any) []any { return []any{"values", vals(pairs...)} }
+
+// splitValues copies into values the expression attribute values pairs
+// gives under the name "values" (see moreValues) and returns the other
+// name/value pairs, in order.
+func splitValues(values obj, pairs []any) []any {
+	var rest []any
+	for i := 0; i < len(pairs); i += 2 {
+		if pairs[i] == "values" {
+			for k, v := range pairs[i+1].(obj) {
+				values[k] = v
+			}
+			continue
+		}
+		rest = append(rest, pairs[i], pairs[i+1])
+	}
+	return rest
+}
+
 // puts returns one PutItem step per item.
 func puts(tbl string, items ...obj) []step {
 	out := make([]step, len(items))

@@ -14,21 +14,11 @@ func conditionScenarios() []scenario {
 	// c sends an UpdateItem that only touches "touched" under condition
 	// cond; success or ConditionalCheckFailedException tells the outcome.
 	c := func(cond string, pairs ...any) step {
-		r := []any{"ConditionExpression", cond, "ExpressionAttributeValues", vals(":one", N("1"))}
 		values := vals(":one", N("1"))
-		for i := 0; i < len(pairs); i += 2 {
-			if pairs[i] == "values" {
-				for kk, vv := range pairs[i+1].(obj) {
-					values[kk] = vv
-				}
-				continue
-			}
-			r = append(r, pairs[i], pairs[i+1])
-		}
-		r[3] = values
-		return upd("T", k, "ADD touched :one", r...).why(cond)
+		rest := splitValues(values, pairs)
+		return upd("T", k, "ADD touched :one", append([]any{"ConditionExpression", cond, "ExpressionAttributeValues", values}, rest...)...).why(cond)
 	}
-	v := func(pairs ...any) []any { return []any{"values", vals(pairs...)} }
+	v := moreValues
 	return []scenario{
 		{name: "conditions", steps: steps(
 			newTable("T", "pk:S").step(),

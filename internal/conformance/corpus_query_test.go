@@ -23,19 +23,10 @@ func queryScenarios() []scenario {
 	items = append(items, kv("pk", S("other"), "sk", N("1")))
 	q := func(cond string, pairs ...any) step {
 		values := vals(":p", S("p"))
-		var rest []any
-		for i := 0; i < len(pairs); i += 2 {
-			if pairs[i] == "values" {
-				for kk, vv := range pairs[i+1].(obj) {
-					values[kk] = vv
-				}
-				continue
-			}
-			rest = append(rest, pairs[i], pairs[i+1])
-		}
+		rest := splitValues(values, pairs)
 		return query("T", append([]any{"KeyConditionExpression", cond, "ExpressionAttributeValues", values}, rest...)...).why(cond)
 	}
-	v := func(pairs ...any) []any { return []any{"values", vals(pairs...)} }
+	v := moreValues
 	proj := []any{"ProjectionExpression", "sk, i"}
 	return []scenario{
 		{name: "querynumbers", steps: steps(

@@ -402,9 +402,9 @@ func itemSizeOf(p, s int) int {
 		len("count") + numSize(p*1000+s) + len("tag") + len("bench")
 }
 
-// setup creates the table, waits until it is active, and stores every item.
-func setup(ctx context.Context, c *dynamodb.Client) error {
-	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+// createTableInput is the request creating the benchmark table.
+func createTableInput() *dynamodb.CreateTableInput {
+	return &dynamodb.CreateTableInput{
 		TableName: aws.String(table),
 		AttributeDefinitions: []types.AttributeDefinition{
 			{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS},
@@ -415,7 +415,12 @@ func setup(ctx context.Context, c *dynamodb.Client) error {
 			{AttributeName: aws.String("sk"), KeyType: types.KeyTypeRange},
 		},
 		BillingMode: types.BillingModePayPerRequest,
-	})
+	}
+}
+
+// setup creates the table, waits until it is active, and stores every item.
+func setup(ctx context.Context, c *dynamodb.Client) error {
+	_, err := c.CreateTable(ctx, createTableInput())
 	if err != nil {
 		return err
 	}
@@ -554,18 +559,7 @@ func measureMemory(cfg config) error {
 	srv := ddbtest.NewUnstartedServer()
 	defer srv.Close()
 	c := srv.Client(func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 })
-	if _, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName: aws.String(table),
-		AttributeDefinitions: []types.AttributeDefinition{
-			{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS},
-			{AttributeName: aws.String("sk"), AttributeType: types.ScalarAttributeTypeN},
-		},
-		KeySchema: []types.KeySchemaElement{
-			{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash},
-			{AttributeName: aws.String("sk"), KeyType: types.KeyTypeRange},
-		},
-		BillingMode: types.BillingModePayPerRequest,
-	}); err != nil {
+	if _, err := c.CreateTable(ctx, createTableInput()); err != nil {
 		return err
 	}
 	before := heapAlloc()

@@ -128,6 +128,15 @@ func (c *condParser) notExpr() *cond {
 	return c.primary()
 }
 
+// parenthesized marks a group as parenthesized through its parens flag,
+// recording redundant parentheses when it already was.
+func (c *condParser) parenthesized(parens *bool) {
+	if *parens {
+		set(&c.errs.parens, "The expression has redundant parentheses;")
+	}
+	*parens = true
+}
+
 func (c *condParser) primary() *cond {
 	// A parenthesis opens either an operand, as in (a) = :v, or a condition:
 	// an operand is followed by a comparator, BETWEEN or IN.
@@ -136,10 +145,7 @@ func (c *condParser) primary() *cond {
 			c.pos++
 			x := c.orExpr()
 			c.expect(tRParen)
-			if x.parens {
-				set(&c.errs.parens, "The expression has redundant parentheses;")
-			}
-			x.parens = true
+			c.parenthesized(&x.parens)
 			return x
 		}
 	}
@@ -210,10 +216,7 @@ func (c *condParser) operand() *operand {
 		c.pos++
 		x := c.operand()
 		c.expect(tRParen)
-		if x.parens {
-			set(&c.errs.parens, "The expression has redundant parentheses;")
-		}
-		x.parens = true
+		c.parenthesized(&x.parens)
 		return x
 	case t.kind == tValue:
 		v := c.value()
@@ -290,27 +293,50 @@ var attributeTypeNames = map[string]bool{
 	"S": true, "N": true, "B": true, "NULL": true, "SS": true, "BOOL": true, "L": true, "BS": true, "NS": true, "M": true,
 }
 
+// beginsWith reports whether x is a string or binary starting with y, a
+// value of the same type.
+func beginsWith(x, y av.Value) bool {
+	switch {
+	case x.Type == av.S && y.Type == av.S:
+		return strings.HasPrefix(x.Str, y.Str)
+	case x.Type == av.B && y.Type == av.B:
+		return bytes.HasPrefix(x.Bytes, y.Bytes)
+	}
+	return false
+}
+
 func operandTypeMessage(fn, typ string) string {
 	return "Incorrect operand type for operator or function; operator or function: " + fn + ", operand type: " + typ
+}
+
+// checkArity checks that name is one of fns, a function name to its number
+// of operands, called with nargs operands. It records an unknown name in
+// unknownFunction and a wrong count in slot, and reports whether checking
+// may go on: false too when either already holds a message.
+func (e *errSlots) checkArity(fns map[string]int, name string, nargs int, slot *string) bool {
+	if e.unknownFunction != "" {
+		return false
+	}
+	n, ok := fns[name]
+	if !ok {
+		e.unknownFunction = "Invalid function name; function: " + name
+		return false
+	}
+	if *slot != "" {
+		return false
+	}
+	if n != nargs {
+		*slot = "Incorrect number of operands for operator or function; operator or function: " + name +
+			", number of operands: " + strconv.Itoa(nargs)
+		return false
+	}
+	return true
 }
 
 // checkFunction validates a function call and returns its static type.
 func (c *condParser) checkFunction(name string, args []*operand) string {
 	e := &c.errs
-	if e.unknownFunction != "" {
-		return ""
-	}
-	n, ok := conditionFunctions[name]
-	if !ok {
-		e.unknownFunction = "Invalid function name; function: " + name
-		return ""
-	}
-	if e.operand != "" {
-		return ""
-	}
-	if n != len(args) {
-		e.operand = "Incorrect number of operands for operator or function; operator or function: " + name +
-			", number of operands: " + strconv.Itoa(len(args))
+	if !e.checkArity(conditionFunctions, name, len(args), &e.operand) {
 		return ""
 	}
 	c.checkDistinct(name, args)
@@ -506,13 +532,7 @@ func (o *operand) call(item av.Item) bool {
 	case "attribute_type":
 		return y.Type == av.S && x.Type.String() == y.Str
 	case "begins_with":
-		switch {
-		case x.Type == av.S && y.Type == av.S:
-			return strings.HasPrefix(x.Str, y.Str)
-		case x.Type == av.B && y.Type == av.B:
-			return bytes.HasPrefix(x.Bytes, y.Bytes)
-		}
-		return false
+		return beginsWith(x, y)
 	case "contains":
 		return contains(x, y)
 	}

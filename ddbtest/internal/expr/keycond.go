@@ -209,14 +209,7 @@ func checkSchemaType(rc *RangeCondition, t av.Type) error {
 func (rc *RangeCondition) Match(v av.Value) bool {
 	switch rc.Op {
 	case "begins_with":
-		p := rc.Values[0]
-		switch {
-		case v.Type == av.S && p.Type == av.S:
-			return strings.HasPrefix(v.Str, p.Str)
-		case v.Type == av.B && p.Type == av.B:
-			return bytes.HasPrefix(v.Bytes, p.Bytes)
-		}
-		return false
+		return beginsWith(v, rc.Values[0])
 	case "BETWEEN":
 		lo, ok1 := av.Compare(v, rc.Values[0])
 		hi, ok2 := av.Compare(v, rc.Values[1])

@@ -293,11 +293,7 @@ func (p *parser) pathName() PathElem {
 		n := p.text(t)
 		name, ok := p.env.name(n)
 		if !ok {
-			msg := "An expression attribute name used in the document path is not defined; attribute name: " + n
-			if p.errs.attrNameVal == "" && p.errs.attrName == "" {
-				p.errs.attrNameVal = msg
-			}
-			set(&p.errs.attrName, msg)
+			p.undefined(&p.errs.attrName, "An expression attribute name used in the document path is not defined; attribute name: "+n)
 		}
 		return PathElem{Name: name}
 	case t.kind == tIdent && !p.isKeyword(t):
@@ -312,6 +308,16 @@ func (p *parser) pathName() PathElem {
 	return PathElem{}
 }
 
+// undefined records msg, about an undefined #name or :value, in slot (the
+// attrName or attrVal slot) and, when neither it nor attrNameVal holds a
+// message yet, in attrNameVal.
+func (p *parser) undefined(slot *string, msg string) {
+	if p.errs.attrNameVal == "" && *slot == "" {
+		p.errs.attrNameVal = msg
+	}
+	set(slot, msg)
+}
+
 // value parses a :placeholder.
 func (p *parser) value() av.Value {
 	t := p.tok()
@@ -322,11 +328,7 @@ func (p *parser) value() av.Value {
 	n := p.text(t)
 	v, ok := p.env.value(n)
 	if !ok {
-		msg := "An expression attribute value used in expression is not defined; attribute value: " + n
-		if p.errs.attrNameVal == "" && p.errs.attrVal == "" {
-			p.errs.attrNameVal = msg
-		}
-		set(&p.errs.attrVal, msg)
+		p.undefined(&p.errs.attrVal, "An expression attribute value used in expression is not defined; attribute value: "+n)
 	}
 	return v
 }

@@ -84,25 +84,25 @@ type projNode struct {
 	elems  map[int]*projNode
 }
 
-func (n *projNode) child(e PathElem) *projNode {
+func (n *projNode) child(e PathElem) *projNode { return pathChild(&n.fields, &n.elems, e) }
+
+// pathChild returns the child for e of a node of a tree of paths, whose
+// children are in names and elems (created when nil), adding it if needed.
+func pathChild[N any](names *map[string]*N, elems *map[int]*N, e PathElem) *N {
 	if e.IsIndex {
-		if n.elems == nil {
-			n.elems = make(map[int]*projNode)
-		}
-		c := n.elems[e.Index]
-		if c == nil {
-			c = &projNode{}
-			n.elems[e.Index] = c
-		}
-		return c
+		return mapChild(elems, e.Index)
 	}
-	if n.fields == nil {
-		n.fields = make(map[string]*projNode)
+	return mapChild(names, e.Name)
+}
+
+func mapChild[K comparable, N any](m *map[K]*N, k K) *N {
+	if *m == nil {
+		*m = make(map[K]*N)
 	}
-	c := n.fields[e.Name]
+	c := (*m)[k]
 	if c == nil {
-		c = &projNode{}
-		n.fields[e.Name] = c
+		c = new(N)
+		(*m)[k] = c
 	}
 	return c
 }

@@ -3,7 +3,6 @@ package expr
 import (
 	"maps"
 	"slices"
-	"strconv"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
 )
@@ -149,28 +148,7 @@ type pickNode struct {
 	elems map[int]*pickNode
 }
 
-func (n *pickNode) child(e PathElem) *pickNode {
-	if e.IsIndex {
-		if n.elems == nil {
-			n.elems = map[int]*pickNode{}
-		}
-		c := n.elems[e.Index]
-		if c == nil {
-			c = &pickNode{}
-			n.elems[e.Index] = c
-		}
-		return c
-	}
-	if n.names == nil {
-		n.names = map[string]*pickNode{}
-	}
-	c := n.names[e.Name]
-	if c == nil {
-		c = &pickNode{}
-		n.names[e.Name] = c
-	}
-	return c
-}
+func (n *pickNode) child(e PathElem) *pickNode { return pathChild(&n.names, &n.elems, e) }
 
 // value renders n. Overlapping paths are rejected by ParseUpdate, so a
 // node with a picked value has no descendants.
@@ -314,20 +292,7 @@ var updateFunctions = map[string]int{"if_not_exists": 2, "list_append": 2, "+": 
 // type.
 func (p *updateParser) checkFunction(name string, args []*operand) string {
 	e := &p.errs
-	if e.unknownFunction != "" {
-		return ""
-	}
-	n, ok := updateFunctions[name]
-	if !ok {
-		e.unknownFunction = "Invalid function name; function: " + name
-		return ""
-	}
-	if e.function != "" {
-		return ""
-	}
-	if n != len(args) {
-		e.function = "Incorrect number of operands for operator or function; operator or function: " + name +
-			", number of operands: " + strconv.Itoa(len(args))
+	if !e.checkArity(updateFunctions, name, len(args), &e.function) {
 		return ""
 	}
 	want := "N"
