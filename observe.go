@@ -34,8 +34,8 @@ type RequestInfo struct {
 }
 
 // Capacity adds up consumed capacity. Attach one to a context with
-// WithCapacity: every request an Observe client sends with that context
-// (or one derived from it) adds what it consumed, including every page of
+// WithCapacity: every request a Table sends with that context (or one
+// derived from it) adds what it consumed, including every page of
 // an iterator and every segment of a parallel scan. It is safe for
 // concurrent use; the zero value is ready.
 type Capacity struct {
@@ -68,8 +68,9 @@ func (c *Capacity) add(cc ConsumedCapacity) {
 
 type capacityKey struct{}
 
-// WithCapacity returns a context that makes requests sent through an
-// Observe client add their consumed capacity to c.
+// WithCapacity returns a context that makes the requests of every Table
+// (and of any Observe client) sent with it add their consumed capacity
+// to c.
 //
 //	var used ddb.Capacity
 //	n, err := users.Scan().Count(ddb.WithCapacity(ctx, &used))
@@ -97,8 +98,9 @@ func NewBudget(readPerSec, writePerSec float64) *Budget {
 
 type budgetKey struct{}
 
-// WithBudget returns a context that makes requests sent through an
-// Observe client with it (or a context derived from it) respect b.
+// WithBudget returns a context that makes the requests of every Table
+// (and of any Observe client) sent with it, or with a context derived from
+// it, respect b.
 func WithBudget(ctx context.Context, b *Budget) context.Context {
 	return context.WithValue(ctx, budgetKey{}, b)
 }
@@ -158,7 +160,8 @@ func (b *bucket) charge(n float64) {
 }
 
 // Observe returns a Client that sends every request through c and, around
-// each one: applies the Budget of its context (WithBudget) and the budget
+// each one (every Table does this for its own client; use Observe for
+// requests sent outside of Tables): applies the Budget of its context (WithBudget) and the budget
 // given with ObserveBudget, asks DynamoDB for the consumed capacity (when
 // the request does not already), adds it to the context's Capacity
 // (WithCapacity), and calls the hooks given with OnRequest.
@@ -299,8 +302,14 @@ func one(c *types.ConsumedCapacity) []types.ConsumedCapacity {
 	return []types.ConsumedCapacity{*c}
 }
 
-func total(rcc *types.ReturnConsumedCapacity) {
-	if *rcc == "" {
+// ask makes the request return its consumed capacity when something
+// will use it (a hook, a budget, or a Capacity in ctx) and the caller did
+// not choose already.
+func (o *observed) ask(ctx context.Context, rcc *types.ReturnConsumedCapacity) {
+	if *rcc != "" {
+		return
+	}
+	if len(o.hooks) > 0 || o.budget != nil || ctx.Value(capacityKey{}) != nil || ctx.Value(budgetKey{}) != nil {
 		*rcc = types.ReturnConsumedCapacityTotal
 	}
 }
@@ -317,7 +326,7 @@ func tableNames[V any](m map[string]V) string {
 // GetItem implements Client.
 func (o *observed) GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	r := *in
-	total(&r.ReturnConsumedCapacity)
+	o.ask(ctx, &r.ReturnConsumedCapacity)
 	return do(ctx, o, "GetItem", dirRead, aws.ToString(in.TableName), "",
 		func() (*dynamodb.GetItemOutput, error) { return o.Client.GetItem(ctx, &r, optFns...) },
 		func(out *dynamodb.GetItemOutput) []types.ConsumedCapacity { return one(out.ConsumedCapacity) })
@@ -326,7 +335,7 @@ func (o *observed) GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFn
 // PutItem implements Client.
 func (o *observed) PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
 	r := *in
-	total(&r.ReturnConsumedCapacity)
+	o.ask(ctx, &r.ReturnConsumedCapacity)
 	return do(ctx, o, "PutItem", dirWrite, aws.ToString(in.TableName), "",
 		func() (*dynamodb.PutItemOutput, error) { return o.Client.PutItem(ctx, &r, optFns...) },
 		func(out *dynamodb.PutItemOutput) []types.ConsumedCapacity { return one(out.ConsumedCapacity) })
@@ -335,7 +344,7 @@ func (o *observed) PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFn
 // UpdateItem implements Client.
 func (o *observed) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
 	r := *in
-	total(&r.ReturnConsumedCapacity)
+	o.ask(ctx, &r.ReturnConsumedCapacity)
 	return do(ctx, o, "UpdateItem", dirWrite, aws.ToString(in.TableName), "",
 		func() (*dynamodb.UpdateItemOutput, error) { return o.Client.UpdateItem(ctx, &r, optFns...) },
 		func(out *dynamodb.UpdateItemOutput) []types.ConsumedCapacity { return one(out.ConsumedCapacity) })
@@ -344,7 +353,7 @@ func (o *observed) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput,
 // DeleteItem implements Client.
 func (o *observed) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
 	r := *in
-	total(&r.ReturnConsumedCapacity)
+	o.ask(ctx, &r.ReturnConsumedCapacity)
 	return do(ctx, o, "DeleteItem", dirWrite, aws.ToString(in.TableName), "",
 		func() (*dynamodb.DeleteItemOutput, error) { return o.Client.DeleteItem(ctx, &r, optFns...) },
 		func(out *dynamodb.DeleteItemOutput) []types.ConsumedCapacity { return one(out.ConsumedCapacity) })
@@ -353,7 +362,7 @@ func (o *observed) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput,
 // Query implements Client.
 func (o *observed) Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
 	r := *in
-	total(&r.ReturnConsumedCapacity)
+	o.ask(ctx, &r.ReturnConsumedCapacity)
 	return do(ctx, o, "Query", dirRead, aws.ToString(in.TableName), aws.ToString(in.IndexName),
 		func() (*dynamodb.QueryOutput, error) { return o.Client.Query(ctx, &r, optFns...) },
 		func(out *dynamodb.QueryOutput) []types.ConsumedCapacity { return one(out.ConsumedCapacity) })
@@ -362,7 +371,7 @@ func (o *observed) Query(ctx context.Context, in *dynamodb.QueryInput, optFns ..
 // Scan implements Client.
 func (o *observed) Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
 	r := *in
-	total(&r.ReturnConsumedCapacity)
+	o.ask(ctx, &r.ReturnConsumedCapacity)
 	return do(ctx, o, "Scan", dirRead, aws.ToString(in.TableName), aws.ToString(in.IndexName),
 		func() (*dynamodb.ScanOutput, error) { return o.Client.Scan(ctx, &r, optFns...) },
 		func(out *dynamodb.ScanOutput) []types.ConsumedCapacity { return one(out.ConsumedCapacity) })
@@ -371,7 +380,7 @@ func (o *observed) Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...f
 // BatchGetItem implements Client.
 func (o *observed) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
 	r := *in
-	total(&r.ReturnConsumedCapacity)
+	o.ask(ctx, &r.ReturnConsumedCapacity)
 	return do(ctx, o, "BatchGetItem", dirRead, tableNames(in.RequestItems), "",
 		func() (*dynamodb.BatchGetItemOutput, error) { return o.Client.BatchGetItem(ctx, &r, optFns...) },
 		func(out *dynamodb.BatchGetItemOutput) []types.ConsumedCapacity { return out.ConsumedCapacity })
@@ -380,7 +389,7 @@ func (o *observed) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemIn
 // BatchWriteItem implements Client.
 func (o *observed) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
 	r := *in
-	total(&r.ReturnConsumedCapacity)
+	o.ask(ctx, &r.ReturnConsumedCapacity)
 	return do(ctx, o, "BatchWriteItem", dirWrite, tableNames(in.RequestItems), "",
 		func() (*dynamodb.BatchWriteItemOutput, error) { return o.Client.BatchWriteItem(ctx, &r, optFns...) },
 		func(out *dynamodb.BatchWriteItemOutput) []types.ConsumedCapacity { return out.ConsumedCapacity })
@@ -389,7 +398,7 @@ func (o *observed) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteIt
 // TransactGetItems implements Client.
 func (o *observed) TransactGetItems(ctx context.Context, in *dynamodb.TransactGetItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactGetItemsOutput, error) {
 	r := *in
-	total(&r.ReturnConsumedCapacity)
+	o.ask(ctx, &r.ReturnConsumedCapacity)
 	tables := map[string]bool{}
 	for _, it := range in.TransactItems {
 		if it.Get != nil {
@@ -404,7 +413,7 @@ func (o *observed) TransactGetItems(ctx context.Context, in *dynamodb.TransactGe
 // TransactWriteItems implements Client.
 func (o *observed) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
 	r := *in
-	total(&r.ReturnConsumedCapacity)
+	o.ask(ctx, &r.ReturnConsumedCapacity)
 	tables := map[string]bool{}
 	for _, it := range in.TransactItems {
 		switch {

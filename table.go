@@ -50,9 +50,9 @@ func NewTable[T any](client Client, name string, opts ...TableOption) (*Table[T]
 		err.(*Error).Table = name
 		return nil, err
 	}
-	if len(o.observe) > 0 {
-		client = Observe(client, o.observe...)
-	}
+	// Always observed, so that WithCapacity and WithBudget contexts work;
+	// without hooks or those, requests pass through unchanged.
+	client = Observe(client, o.observe...)
 	return &Table[T]{client: client, name: name, schema: s}, nil
 }
 

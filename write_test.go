@@ -153,7 +153,12 @@ func TestVersioning(t *testing.T) {
 		t.Fatalf("after updates: %+v, want N 5 version 4", got)
 	}
 	// A caller's condition that fails on the right version is not a
-	// conflict; CurrentOnFail gets the stored item either way.
+	// conflict; CurrentOnFail gets the stored item either way. Both need
+	// ReturnValuesOnConditionCheckFailure, which dynalite lacks.
+	if !returnsItemOnConditionFail(t, tbl.client) {
+		t.Log("server ignores ReturnValuesOnConditionCheckFailure (dynalite): skipping the CurrentOnFail checks")
+		return
+	}
 	got, _ := tbl.Get(ctx, "c")
 	var cur *vcounter
 	err = tbl.Put(ctx, got, If(Attr("N").Eq(99)), CurrentOnFail(&cur))
@@ -468,4 +473,25 @@ func BenchmarkUpdateExprShare(b *testing.B) {
 	b.ReportMetric(100*build.Seconds()/clientSide.Seconds(), "expr-%")
 	b.ReportMetric(float64(clientSide.Nanoseconds())/float64(b.N), "client-ns/op")
 	b.ReportMetric(float64(build.Nanoseconds())/float64(b.N), "expr-ns/op")
+}
+
+// returnsItemOnConditionFail reports whether the test server returns the
+// stored item in a ConditionalCheckFailedException when asked to
+// (ReturnValuesOnConditionCheckFailure=ALL_OLD), as DynamoDB and ddbtest do
+// and dynalite does not.
+func returnsItemOnConditionFail(t testing.TB, c Client) bool {
+	t.Helper()
+	ctx := context.Background()
+	name := createTestTable(t, c, StringKey("k"))
+	item := map[string]types.AttributeValue{"k": &types.AttributeValueMemberS{Value: "probe"}}
+	if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: &name, Item: item}); err != nil {
+		t.Fatalf("probe put: %v", err)
+	}
+	_, err := c.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &name, Item: item,
+		ConditionExpression:                 aws.String("attribute_not_exists(k)"),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	})
+	var ccf *types.ConditionalCheckFailedException
+	return errors.As(err, &ccf) && ccf.Item != nil
 }
