@@ -177,7 +177,7 @@ func (it Item) MarshalDynamoDBAttributeValue() (types.AttributeValue, error) {
 func (it *Item) UnmarshalDynamoDBAttributeValue(av types.AttributeValue) error {
 	m, ok := av.(*types.AttributeValueMemberM)
 	if !ok {
-		return fmt.Errorf("ddb.Item: cannot decode %s, want a map", avTypeName(av))
+		return fmt.Errorf("ddb.Item: cannot decode %s, want a map", avKindName(av))
 	}
 	*it = Item{raw: m.Value}
 	return nil

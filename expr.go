@@ -278,33 +278,6 @@ func typeName(v any) string {
 	}
 }
 
-// avType returns the DynamoDB type name of av ("S", "N", ...).
-func avType(av types.AttributeValue) string {
-	switch av.(type) {
-	case *types.AttributeValueMemberS:
-		return "S"
-	case *types.AttributeValueMemberN:
-		return "N"
-	case *types.AttributeValueMemberB:
-		return "B"
-	case *types.AttributeValueMemberBOOL:
-		return "BOOL"
-	case *types.AttributeValueMemberNULL:
-		return "NULL"
-	case *types.AttributeValueMemberM:
-		return "M"
-	case *types.AttributeValueMemberL:
-		return "L"
-	case *types.AttributeValueMemberSS:
-		return "SS"
-	case *types.AttributeValueMemberNS:
-		return "NS"
-	case *types.AttributeValueMemberBS:
-		return "BS"
-	}
-	return "unknown"
-}
-
 func isScalar(av types.AttributeValue) bool {
 	switch av.(type) {
 	case *types.AttributeValueMemberS, *types.AttributeValueMemberN, *types.AttributeValueMemberB:
@@ -429,14 +402,14 @@ func checkOperands(op condOp, field Path, args []operand) error {
 	case opLt, opLe, opGt, opGe, opBetween:
 		for _, a := range args[1:] {
 			if a.av != nil && !isScalar(a.av) {
-				return exprErr(field.String(), "comparison needs a string, number or binary value, got "+avType(a.av), nil)
+				return exprErr(field.String(), "comparison needs a string, number or binary value, got "+avKindName(a.av), nil)
 			}
 		}
 		if op == opBetween {
 			lo, hi := args[1].av, args[2].av
 			if lo != nil && hi != nil {
 				c, ok := compareScalars(lo, hi)
-				if tl, th := avType(lo), avType(hi); !ok && tl != th {
+				if tl, th := avKindName(lo), avKindName(hi); !ok && tl != th {
 					return exprErr(field.String(), "BETWEEN bounds have different types "+tl+" and "+th, nil)
 				} else if !ok {
 					return exprErr(field.String(), "BETWEEN bounds cannot be compared", nil)
@@ -451,7 +424,7 @@ func checkOperands(op condOp, field Path, args []operand) error {
 			switch a.(type) {
 			case *types.AttributeValueMemberS, *types.AttributeValueMemberB:
 			default:
-				return exprErr(field.String(), "begins_with needs a string or binary prefix, got "+avType(a), nil)
+				return exprErr(field.String(), "begins_with needs a string or binary prefix, got "+avKindName(a), nil)
 			}
 		}
 	case opIn:
@@ -952,7 +925,7 @@ func (b *exprBuilder) keyCondition(pkName string, pkValue types.AttributeValue, 
 		if err != nil {
 			return b.finish(m, keyErr("cannot encode sort key value", err))
 		}
-		if t := avType(av); t != string(skType) {
+		if t := avKindName(av); t != string(skType) {
 			return b.finish(m, keyErr("sort key value has type "+t+", want "+string(skType), nil))
 		}
 		avs[i] = av

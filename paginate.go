@@ -437,7 +437,7 @@ func hashString(h hash.Hash, s string) {
 
 // hashAV writes a canonical encoding of av to h (map keys sorted).
 func hashAV(h hash.Hash, av types.AttributeValue) {
-	hashString(h, avTypeName(av))
+	hashString(h, avKindName(av))
 	switch v := av.(type) {
 	case *types.AttributeValueMemberS:
 		hashString(h, v.Value)

@@ -432,7 +432,7 @@ func checkKeyValue(a KeyAttr, av types.AttributeValue) error {
 	}
 	got := scalarType(av)
 	if got != a.Type {
-		return fmt.Errorf("key attribute %q must be of type %s, got %s", a.Name, a.Type, avTypeName(av))
+		return fmt.Errorf("key attribute %q must be of type %s, got %s", a.Name, a.Type, avKindName(av))
 	}
 	switch v := av.(type) {
 	case *types.AttributeValueMemberS:
@@ -445,35 +445,6 @@ func checkKeyValue(a KeyAttr, av types.AttributeValue) error {
 		}
 	}
 	return nil
-}
-
-// avTypeName returns the DynamoDB type descriptor of av.
-func avTypeName(av types.AttributeValue) string {
-	switch av.(type) {
-	case *types.AttributeValueMemberS:
-		return "S"
-	case *types.AttributeValueMemberN:
-		return "N"
-	case *types.AttributeValueMemberB:
-		return "B"
-	case *types.AttributeValueMemberBOOL:
-		return "BOOL"
-	case *types.AttributeValueMemberNULL:
-		return "NULL"
-	case *types.AttributeValueMemberM:
-		return "M"
-	case *types.AttributeValueMemberL:
-		return "L"
-	case *types.AttributeValueMemberSS:
-		return "SS"
-	case *types.AttributeValueMemberNS:
-		return "NS"
-	case *types.AttributeValueMemberBS:
-		return "BS"
-	case nil:
-		return "nothing"
-	}
-	return fmt.Sprintf("%T", av)
 }
 
 // marshalKey encodes one key value for attribute a. For a struct T whose

@@ -141,7 +141,7 @@ func (u *Update) Increment(p Path, by any) *Update {
 	av, err := toValue(by, p)
 	if err == nil {
 		if _, ok := av.(*types.AttributeValueMemberN); !ok {
-			err = exprErr(p.String(), "Increment needs a number, got "+avType(av), nil)
+			err = exprErr(p.String(), "Increment needs a number, got "+avKindName(av), nil)
 		}
 	}
 	if err != nil {
@@ -230,7 +230,7 @@ func asSet(av types.AttributeValue, field Path, numberOK bool) (types.AttributeV
 	if numberOK {
 		want = "a number or a set"
 	}
-	return nil, exprErr(field.String(), "need "+want+", got "+avType(av), nil)
+	return nil, exprErr(field.String(), "need "+want+", got "+avKindName(av), nil)
 }
 
 var errEmptySet = errors.New("empty set: DynamoDB sets need at least one element")
