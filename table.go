@@ -154,17 +154,15 @@ func (t *Table[T]) Put(ctx context.Context, item T, opts ...WriteOption) error {
 		return err
 	}
 	p.withCond(ws.o.cond)
-	in := &dynamodb.PutItemInput{TableName: &t.name, Item: av}
-	b := exprBuilder{op: op, table: t.name}
-	if in.ConditionExpression, err = t.condExpr(&b, p.cond); err != nil {
+	w, err := t.writeRequest(op, ws, p)
+	if err != nil {
 		return err
 	}
-	in.ExpressionAttributeNames, in.ExpressionAttributeValues = b.names(), b.values()
-	if ws.old != nil {
-		in.ReturnValues = types.ReturnValueAllOld
-	}
-	in.ReturnValuesOnConditionCheckFailure = ws.onFailReturn(p.vc)
-	out, err := t.client.PutItem(ctx, in)
+	out, err := t.client.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &t.name, Item: av,
+		ConditionExpression: w.cond, ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values,
+		ReturnValues: w.ret, ReturnValuesOnConditionCheckFailure: w.onFail,
+	})
 	if err != nil {
 		return t.writeErr(op, err, p.vc, ws.cur)
 	}
@@ -234,21 +232,44 @@ func (t *Table[T]) DeleteOpt(ctx context.Context, key Key, opts ...WriteOption) 
 		return err
 	}
 	p := ws.parts()
-	in := &dynamodb.DeleteItemInput{TableName: &t.name, Key: k}
-	b := exprBuilder{op: op, table: t.name}
-	if in.ConditionExpression, err = t.condExpr(&b, p.cond); err != nil {
+	w, err := t.writeRequest(op, ws, p)
+	if err != nil {
 		return err
 	}
-	in.ExpressionAttributeNames, in.ExpressionAttributeValues = b.names(), b.values()
-	if ws.old != nil {
-		in.ReturnValues = types.ReturnValueAllOld
-	}
-	in.ReturnValuesOnConditionCheckFailure = ws.onFailReturn(p.vc)
-	out, err := t.client.DeleteItem(ctx, in)
+	out, err := t.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName: &t.name, Key: k,
+		ConditionExpression: w.cond, ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values,
+		ReturnValues: w.ret, ReturnValuesOnConditionCheckFailure: w.onFail,
+	})
 	if err != nil {
 		return t.writeErr(op, err, p.vc, ws.cur)
 	}
 	return t.storeOld(op, ws.old, out.Attributes)
+}
+
+// writeFields are the request fields shared by PutItem and DeleteItem.
+type writeFields struct {
+	cond   *string
+	names  map[string]string
+	values map[string]types.AttributeValue
+	ret    types.ReturnValue
+	onFail types.ReturnValuesOnConditionCheckFailure
+}
+
+// writeRequest builds the condition and return settings of a Put or Delete.
+func (t *Table[T]) writeRequest(op string, ws *writeSetup[T], p writeParts) (writeFields, error) {
+	var w writeFields
+	b := exprBuilder{op: op, table: t.name}
+	var err error
+	if w.cond, err = t.condExpr(&b, p.cond); err != nil {
+		return w, err
+	}
+	w.names, w.values = b.names(), b.values()
+	if ws.old != nil {
+		w.ret = types.ReturnValueAllOld
+	}
+	w.onFail = ws.onFailReturn(p.vc)
+	return w, nil
 }
 
 // condExpr builds the condition expression for c, or nil for none.
