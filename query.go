@@ -31,6 +31,12 @@ func (s *readSpec) setLimit(what string, n int, dst *int) {
 	*dst = n
 }
 
+// appendCopy appends to a copy of xs, so that builder copies sharing xs's
+// backing array never see each other's additions.
+func appendCopy[E any](xs []E, more ...E) []E {
+	return append(xs[:len(xs):len(xs)], more...)
+}
+
 func (s *readSpec) filter() Condition {
 	switch len(s.filters) {
 	case 0:
@@ -104,15 +110,13 @@ func (q *Query[T]) Consistent() *Query[T] {
 // reading, so filtered-out items still consume capacity. Several filters are
 // combined with And.
 func (q *Query[T]) Filter(cond Condition) *Query[T] {
-	return q.with(func(c *Query[T]) {
-		c.spec.filters = append(c.spec.filters[:len(c.spec.filters):len(c.spec.filters)], cond)
-	})
+	return q.with(func(c *Query[T]) { c.spec.filters = appendCopy(c.spec.filters, cond) })
 }
 
 // Project reads only the given attributes (plus the key attributes, which
 // are always read); the other fields of T keep their zero values.
 func (q *Query[T]) Project(paths ...Path) *Query[T] {
-	return q.with(func(c *Query[T]) { c.spec.proj = append(c.spec.proj[:len(c.spec.proj):len(c.spec.proj)], paths...) })
+	return q.with(func(c *Query[T]) { c.spec.proj = appendCopy(c.spec.proj, paths...) })
 }
 
 // StartFrom resumes after the position recorded in cursor, a Page.Cursor
@@ -243,14 +247,12 @@ func (s *Scan[T]) Consistent() *Scan[T] {
 // Filter keeps only the items satisfying cond; several filters are
 // combined with And.
 func (s *Scan[T]) Filter(cond Condition) *Scan[T] {
-	return s.with(func(c *Scan[T]) {
-		c.spec.filters = append(c.spec.filters[:len(c.spec.filters):len(c.spec.filters)], cond)
-	})
+	return s.with(func(c *Scan[T]) { c.spec.filters = appendCopy(c.spec.filters, cond) })
 }
 
 // Project reads only the given attributes plus the key attributes.
 func (s *Scan[T]) Project(paths ...Path) *Scan[T] {
-	return s.with(func(c *Scan[T]) { c.spec.proj = append(c.spec.proj[:len(c.spec.proj):len(c.spec.proj)], paths...) })
+	return s.with(func(c *Scan[T]) { c.spec.proj = appendCopy(c.spec.proj, paths...) })
 }
 
 // StartFrom resumes after the position recorded in cursor, a Page.Cursor
