@@ -214,6 +214,22 @@ func (t *Table[T]) TxCheck(tx *WriteTx, key Key, cond Condition) {
 }
 
 // checkCount validates the number of actions of a transaction.
+// txTarget checks a transaction before it is sent — an error recorded
+// while it was built, its number of actions — and picks its client: the
+// caller's, or else the first table's.
+func txTarget(op string, recorded error, n int, client, first Client) (Client, error) {
+	if recorded != nil {
+		return nil, recorded
+	}
+	if err := checkCount(op, n); err != nil {
+		return nil, err
+	}
+	if client == nil {
+		client = first
+	}
+	return client, nil
+}
+
 func checkCount(op string, n int) error {
 	switch {
 	case n == 0:
@@ -236,14 +252,9 @@ func checkCount(op string, n int) error {
 // that reason.
 func (tx *WriteTx) Run(ctx context.Context, client Client) error {
 	const op = "WriteTx"
-	if tx.err != nil {
-		return tx.err
-	}
-	if err := checkCount(op, len(tx.acts)); err != nil {
+	client, err := txTarget(op, tx.err, len(tx.acts), client, tx.client)
+	if err != nil {
 		return err
-	}
-	if client == nil {
-		client = tx.client
 	}
 	in := &dynamodb.TransactWriteItemsInput{TransactItems: make([]types.TransactWriteItem, len(tx.acts))}
 	for i, a := range tx.acts {
@@ -252,7 +263,7 @@ func (tx *WriteTx) Run(ctx context.Context, client Client) error {
 	if tx.token != "" {
 		in.ClientRequestToken = aws.String(tx.token)
 	}
-	_, err := client.TransactWriteItems(ctx, in)
+	_, err = client.TransactWriteItems(ctx, in)
 	if err == nil {
 		return nil
 	}
@@ -428,14 +439,9 @@ func (tx *GetTx) Len() int { return len(tx.acts) }
 // transaction is changing the items) fails with a *TxCanceledError.
 func (tx *GetTx) Run(ctx context.Context, client Client) error {
 	const op = "GetTx"
-	if tx.err != nil {
-		return tx.err
-	}
-	if err := checkCount(op, len(tx.acts)); err != nil {
+	client, err := txTarget(op, tx.err, len(tx.acts), client, tx.client)
+	if err != nil {
 		return err
-	}
-	if client == nil {
-		client = tx.client
 	}
 	in := &dynamodb.TransactGetItemsInput{TransactItems: make([]types.TransactGetItem, len(tx.acts))}
 	for i, a := range tx.acts {
