@@ -402,6 +402,17 @@ func zeroCheck(k reflect.Kind) func(reflect.Value) bool {
 	return nil
 }
 
+// encodeElem encodes one element of a map[string]any or []any: a nil
+// element as the element options' empty value, anything else by its
+// dynamic type.
+func (e *encodeState) encodeElem(val any, o tagOpts) (types.AttributeValue, error) {
+	if val == nil {
+		av, err, _ := e.empty(o, true)
+		return av, err
+	}
+	return e.encodeAny(val, o)
+}
+
 // encodeAny encodes the content of an interface in a position with options
 // o, with fast paths for the types that decoding into any produces.
 func (e *encodeState) encodeAny(x any, o tagOpts) (types.AttributeValue, error) {
@@ -426,13 +437,7 @@ func (e *encodeState) encodeAny(x any, o tagOpts) (types.AttributeValue, error) 
 				if k == "" {
 					return nil, marshalErr(ErrInvalidValue, nil, "map key cannot be empty")
 				}
-				var av types.AttributeValue
-				var err error
-				if val == nil {
-					av, err, _ = e.empty(eo, true)
-				} else {
-					av, err = e.encodeAny(val, eo)
-				}
+				av, err := e.encodeElem(val, eo)
 				if err != nil {
 					return nil, atField(err, keySeg(k))
 				}
@@ -445,13 +450,7 @@ func (e *encodeState) encodeAny(x any, o tagOpts) (types.AttributeValue, error) 
 			eo := o.elem()
 			l := make([]types.AttributeValue, 0, len(x))
 			for i, val := range x {
-				var av types.AttributeValue
-				var err error
-				if val == nil {
-					av, err, _ = e.empty(eo, true)
-				} else {
-					av, err = e.encodeAny(val, eo)
-				}
+				av, err := e.encodeElem(val, eo)
 				if err != nil {
 					return nil, atField(err, indexSeg(i))
 				}
