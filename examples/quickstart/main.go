@@ -10,13 +10,10 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/ddb-go/ddb"
-	"github.com/ddb-go/ddb/ddbtest"
+	"github.com/ddb-go/ddb/examples/internal/connect"
 )
 
 // Order is one order of a customer. The table's key is (Customer, Seq);
@@ -31,7 +28,7 @@ type Order struct {
 
 func main() {
 	ctx := context.Background()
-	client, done := connect()
+	client, done := connect.Client()
 	defer done()
 
 	// Describe the table with Order's tags, then create it (key, index
@@ -113,20 +110,4 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("scan: %d of %d orders shipped\n", len(shipped), total)
-}
-
-// connect returns a client for DDB_ENDPOINT, or for an in-process ddbtest
-// server, and a function that releases it.
-func connect() (*dynamodb.Client, func()) {
-	if ep := os.Getenv("DDB_ENDPOINT"); ep != "" {
-		return dynamodb.New(dynamodb.Options{
-			Region:       "us-east-1",
-			BaseEndpoint: aws.String(ep),
-			Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-				return aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local"}, nil
-			}),
-		}), func() {}
-	}
-	srv := ddbtest.NewServer()
-	return srv.Client(), srv.Close
 }

@@ -27,13 +27,10 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/ddb-go/ddb"
-	"github.com/ddb-go/ddb/ddbtest"
+	"github.com/ddb-go/ddb/examples/internal/connect"
 )
 
 // Customer is a customer profile.
@@ -97,7 +94,7 @@ func NewModel(client ddb.Client, name string) (*Model, error) {
 
 func main() {
 	ctx := context.Background()
-	client, done := connect()
+	client, done := connect.Client()
 	defer done()
 
 	m, err := NewModel(client, fmt.Sprintf("singletable-%d", time.Now().UnixNano()))
@@ -207,19 +204,4 @@ func seed(ctx context.Context, m *Model) error {
 		}
 	}
 	return nil
-}
-
-// connect returns a client for DDB_ENDPOINT, or for an in-process server.
-func connect() (ddb.Client, func()) {
-	if ep := os.Getenv("DDB_ENDPOINT"); ep != "" {
-		return dynamodb.New(dynamodb.Options{
-			Region:       "us-east-1",
-			BaseEndpoint: aws.String(ep),
-			Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-				return aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local"}, nil
-			}),
-		}), func() {}
-	}
-	srv := ddbtest.NewServer()
-	return srv.Client(), srv.Close
 }
