@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -77,7 +78,7 @@ type decKey struct {
 
 var (
 	decCache     sync.Map // decKey -> decoderFunc
-	itemDecCache sync.Map // reflect.Type -> *structDecoder (nil when t is not a plain struct)
+	itemDecCache sync.Map // reflect.Type -> *itemDecEntry (sd nil when t is not a plain struct)
 )
 
 func decoderFor(t reflect.Type, o tagOpts) decoderFunc {
@@ -106,16 +107,35 @@ func decoderFor(t reflect.Type, o tagOpts) decoderFunc {
 // itemDecoder returns the struct decoder for t when an item can be decoded
 // straight into it: a struct type with no custom decoding.
 func itemDecoder(t reflect.Type) *structDecoder {
-	if sd, ok := itemDecCache.Load(t); ok {
-		return sd.(*structDecoder)
+	if e := lastItemDec.Load(); e != nil && e.t == t {
+		return e.sd
 	}
-	var sd *structDecoder
-	if t.Kind() == reflect.Struct && !hasUnmarshaler(t) {
-		sd = newStructDecoder(t)
+	e, ok := itemDecCache.Load(t)
+	if !ok {
+		var sd *structDecoder
+		if t.Kind() == reflect.Struct && !hasUnmarshaler(t) {
+			sd = newStructDecoder(t)
+		}
+		e, _ = itemDecCache.LoadOrStore(t, &itemDecEntry{t: t, sd: sd})
 	}
-	got, _ := itemDecCache.LoadOrStore(t, sd)
-	return got.(*structDecoder)
+	lastItemDec.Store(e.(*itemDecEntry))
+	return e.(*itemDecEntry).sd
 }
+
+// itemDecEntry is a value of itemDecCache; lastItemDec keeps the last one
+// looked up, as a program usually decodes items of one type in a row.
+type itemDecEntry struct {
+	t  reflect.Type
+	sd *structDecoder
+}
+
+var lastItemDec atomic.Pointer[itemDecEntry]
+
+var (
+	rtString    = reflect.TypeFor[string]()
+	rtStrings   = reflect.TypeFor[[]string]()
+	rtStringMap = reflect.TypeFor[map[string]string]()
+)
 
 // hasUnmarshaler reports whether values of struct type t decode by other
 // means than their fields.
@@ -318,7 +338,7 @@ func newInterfaceDecoder(t reflect.Type, o tagOpts) decoderFunc {
 			return err
 		}
 		if t == rtAny {
-			*(*any)(v.Addr().UnsafePointer()) = x
+			*(*any)(addrOf(v)) = x
 			return nil
 		}
 		xv := reflect.ValueOf(x)
@@ -414,7 +434,7 @@ func newStructKindDecoder(t reflect.Type, o tagOpts) decoderFunc {
 			if err != nil {
 				return err
 			}
-			*(*time.Time)(v.Addr().UnsafePointer()) = tm
+			*(*time.Time)(addrOf(v)) = tm
 			return nil
 		}
 	case t == rtBigInt:
@@ -492,6 +512,9 @@ type decField struct {
 	hidden bool     // see structField.hidden
 	fast   fastKind // written in place at offset for the usual attribute types
 	offset uintptr
+	sub    *structDecoder // a plain struct field, an M decoded in place at offset
+	time   bool           // a time.Time field, an RFC 3339 S parsed in place at offset
+	strs   reflect.Type   // rtStrings or rtStringMap: an L or M of strings decoded in place
 }
 
 type structDecoder struct {
@@ -499,6 +522,10 @@ type structDecoder struct {
 	fields []decField
 	byName map[string]int
 }
+
+// addrOf returns the address of the addressable value v, without the
+// pointer type lookup reflect.Value.Addr makes.
+func addrOf(v reflect.Value) unsafe.Pointer { return unsafe.Pointer(v.UnsafeAddr()) }
 
 func newStructDecoder(t reflect.Type) *structDecoder {
 	sfs := structFields(t)
@@ -508,11 +535,18 @@ func newStructDecoder(t reflect.Type) *structDecoder {
 			typ: f.Type, hidden: f.hidden, offset: f.offset}
 		if !f.ptrPath && !f.hidden {
 			sd.fields[i].fast = fastKindOf(f.Type)
+			sd.fields[i].time = f.Type == rtTime && f.opts.decode()&optString == 0
+			if f.Type == rtStrings || f.Type == rtStringMap {
+				sd.fields[i].strs = f.Type
+			}
 		}
 		sd.byName[f.Name] = i
 	}
 	for i, f := range sfs {
 		sd.fields[i].dec = decoderFor(f.Type, f.opts)
+		if !f.ptrPath && !f.hidden && f.Type != rtTime {
+			sd.fields[i].sub = itemDecoder(f.Type)
+		}
 	}
 	return sd
 }
@@ -522,7 +556,12 @@ func newStructDecoder(t reflect.Type) *structDecoder {
 // case-insensitively, as attributevalue does, unless the field had an exact
 // match.
 func (sd *structDecoder) decodeItem(item map[string]types.AttributeValue, v reflect.Value) error {
-	base := v.Addr().UnsafePointer()
+	return sd.decodeAt(item, addrOf(v), v)
+}
+
+// decodeAt is decodeItem for the struct at base; v is either that struct
+// or the zero Value, made only when a field needs reflect.
+func (sd *structDecoder) decodeAt(item map[string]types.AttributeValue, base unsafe.Pointer, v reflect.Value) error {
 	matched := 0
 	for i := range sd.fields {
 		f := &sd.fields[i]
@@ -531,8 +570,38 @@ func (sd *structDecoder) decodeItem(item map[string]types.AttributeValue, v refl
 			continue
 		}
 		matched++
-		if f.fast != fastNone && fastDecode(f.fast, av, unsafe.Add(base, f.offset)) {
-			continue
+		if f.fast != fastNone {
+			if fastDecode(f.fast, av, unsafe.Add(base, f.offset)) {
+				continue
+			}
+		} else if f.sub != nil {
+			if m, ok := av.(*types.AttributeValueMemberM); ok {
+				if err := f.sub.decodeAt(m.Value, unsafe.Add(base, f.offset), reflect.Value{}); err != nil {
+					return atField(err, f.goName)
+				}
+				continue
+			}
+		} else if f.strs == rtStrings {
+			if l, ok := av.(*types.AttributeValueMemberL); ok && decodeStringList(l.Value, (*[]string)(unsafe.Add(base, f.offset))) {
+				continue
+			}
+		} else if f.strs == rtStringMap {
+			if m, ok := av.(*types.AttributeValueMemberM); ok {
+				if err := decodeStringMap(m.Value, (*map[string]string)(unsafe.Add(base, f.offset))); err != nil {
+					return atField(err, f.goName)
+				}
+				continue
+			}
+		} else if f.time {
+			if s, ok := av.(*types.AttributeValueMemberS); ok {
+				if tm, err := time.Parse(time.RFC3339, s.Value); err == nil {
+					*(*time.Time)(unsafe.Add(base, f.offset)) = tm
+					continue
+				}
+			}
+		}
+		if !v.IsValid() {
+			v = reflect.NewAt(sd.t, base).Elem()
 		}
 		if err := sd.decodeField(f, av, v); err != nil {
 			return err
@@ -540,6 +609,9 @@ func (sd *structDecoder) decodeItem(item map[string]types.AttributeValue, v refl
 	}
 	if matched == len(item) {
 		return nil
+	}
+	if !v.IsValid() {
+		v = reflect.NewAt(sd.t, base).Elem()
 	}
 	for k, av := range item {
 		if _, ok := sd.byName[k]; ok {
@@ -696,7 +768,7 @@ func newMapDecoder(t reflect.Type) decoderFunc {
 		}
 		switch {
 		case anyMap:
-			mp := (*map[string]any)(v.Addr().UnsafePointer())
+			mp := (*map[string]any)(addrOf(v))
 			if *mp == nil {
 				*mp = make(map[string]any, len(item))
 			}
@@ -710,24 +782,7 @@ func newMapDecoder(t reflect.Type) decoderFunc {
 			}
 			return nil
 		case stringMap:
-			mp := (*map[string]string)(v.Addr().UnsafePointer())
-			if *mp == nil {
-				*mp = make(map[string]string, len(item))
-			}
-			m := *mp
-			for k, ea := range item {
-				switch a := ea.(type) {
-				case *types.AttributeValueMemberS:
-					m[k] = a.Value
-				case *types.AttributeValueMemberN:
-					m[k] = a.Value
-				case *types.AttributeValueMemberNULL, nil:
-					m[k] = ""
-				default:
-					return atField(typeMismatch(ea, et), keySeg(k))
-				}
-			}
-			return nil
+			return decodeStringMap(item, (*map[string]string)(addrOf(v)))
 		}
 		if v.IsNil() {
 			v.Set(reflect.MakeMapWithSize(t, len(item)))
@@ -749,10 +804,50 @@ func newMapDecoder(t reflect.Type) decoderFunc {
 	}
 }
 
-// stringSlice gives the []string v a length of n, reusing its array when it
-// is large enough, and returns it.
-func stringSlice(v reflect.Value, n int) []string {
-	sp := (*[]string)(v.Addr().UnsafePointer())
+// decodeStringMap adds the S and N attributes of item to *mp, NULL as "",
+// making the map when it is nil.
+func decodeStringMap(item map[string]types.AttributeValue, mp *map[string]string) error {
+	if *mp == nil {
+		*mp = make(map[string]string, len(item))
+	}
+	m := *mp
+	for k, ea := range item {
+		switch a := ea.(type) {
+		case *types.AttributeValueMemberS:
+			m[k] = a.Value
+		case *types.AttributeValueMemberN:
+			m[k] = a.Value
+		case *types.AttributeValueMemberNULL, nil:
+			m[k] = ""
+		default:
+			return atField(typeMismatch(ea, rtString), keySeg(k))
+		}
+	}
+	return nil
+}
+
+// decodeStringList stores the list l of S and N values in *sp (see
+// stringSlice); false means some elements are of another type and were
+// left for the element decoder.
+func decodeStringList(l []types.AttributeValue, sp *[]string) bool {
+	dst := stringSlice(sp, len(l))
+	all := true
+	for i, e := range l {
+		switch x := e.(type) {
+		case *types.AttributeValueMemberS:
+			dst[i] = x.Value
+		case *types.AttributeValueMemberN:
+			dst[i] = x.Value
+		default:
+			all = false
+		}
+	}
+	return all
+}
+
+// stringSlice gives the []string *sp a length of n, reusing its array when
+// it is large enough, and returns it.
+func stringSlice(sp *[]string, n int) []string {
 	if *sp == nil || cap(*sp) < n {
 		*sp = make([]string, n)
 	} else {
@@ -789,13 +884,12 @@ func newSliceDecoder(t reflect.Type) decoderFunc {
 		switch a := av.(type) {
 		case *types.AttributeValueMemberL:
 			if stringElems {
-				dst := stringSlice(v, len(a.Value))
+				if decodeStringList(a.Value, (*[]string)(addrOf(v))) {
+					return nil
+				}
 				for i, e := range a.Value {
-					switch x := e.(type) {
-					case *types.AttributeValueMemberS:
-						dst[i] = x.Value
-					case *types.AttributeValueMemberN:
-						dst[i] = x.Value
+					switch e.(type) {
+					case *types.AttributeValueMemberS, *types.AttributeValueMemberN:
 					default:
 						if err := elem(e, v.Index(i)); err != nil {
 							return atField(err, indexSeg(i))
@@ -809,7 +903,7 @@ func newSliceDecoder(t reflect.Type) decoderFunc {
 				// Plain scalar elements, written in place.
 				var base unsafe.Pointer
 				if isArray {
-					base = v.Addr().UnsafePointer()
+					base = addrOf(v)
 				} else {
 					base = v.UnsafePointer()
 				}
@@ -842,7 +936,7 @@ func newSliceDecoder(t reflect.Type) decoderFunc {
 			return nil
 		case *types.AttributeValueMemberSS:
 			if stringElems {
-				copy(stringSlice(v, len(a.Value)), a.Value)
+				copy(stringSlice((*[]string)(addrOf(v)), len(a.Value)), a.Value)
 				return nil
 			}
 			n := prepare(v, len(a.Value))
