@@ -259,12 +259,10 @@ type writeFields struct {
 // writeRequest builds the condition and return settings of a Put or Delete.
 func (t *Table[T]) writeRequest(op string, ws *writeSetup[T], p writeParts) (writeFields, error) {
 	var w writeFields
-	b := exprBuilder{op: op, table: t.name}
 	var err error
-	if w.cond, err = t.condExpr(&b, p.cond); err != nil {
+	if w.cond, w.names, w.values, err = t.condParts(op, p.cond); err != nil {
 		return w, err
 	}
-	w.names, w.values = b.names(), b.values()
 	if ws.old != nil {
 		w.ret = types.ReturnValueAllOld
 	}

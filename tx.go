@@ -118,15 +118,15 @@ func (t *Table[T]) TxPut(tx *WriteTx, item T, opts ...WriteOption) {
 		return
 	}
 	p.withCond(ws.o.cond)
-	cond, names, values, err := t.condParts(op, p.cond)
+	f, err := t.writeRequest(op, ws, p)
 	if err != nil {
 		tx.fail(err)
 		return
 	}
 	w := txWrite{vc: p.vc, onFail: t.onFail(op, ws.cur), item: types.TransactWriteItem{Put: &types.Put{
-		TableName: aws.String(t.name), Item: av, ConditionExpression: cond,
-		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-		ReturnValuesOnConditionCheckFailure: ws.onFailReturn(p.vc),
+		TableName: aws.String(t.name), Item: av, ConditionExpression: f.cond,
+		ExpressionAttributeNames: f.names, ExpressionAttributeValues: f.values,
+		ReturnValuesOnConditionCheckFailure: f.onFail,
 	}}}
 	tx.add(op, t.name, t.client, av, t.schema.keyAttrs(), w)
 }
@@ -174,15 +174,15 @@ func (t *Table[T]) TxDelete(tx *WriteTx, key Key, opts ...WriteOption) {
 		return
 	}
 	p := ws.parts()
-	cond, names, values, err := t.condParts(op, p.cond)
+	f, err := t.writeRequest(op, ws, p)
 	if err != nil {
 		tx.fail(err)
 		return
 	}
 	w := txWrite{vc: p.vc, onFail: t.onFail(op, ws.cur), item: types.TransactWriteItem{Delete: &types.Delete{
-		TableName: aws.String(t.name), Key: k, ConditionExpression: cond,
-		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-		ReturnValuesOnConditionCheckFailure: ws.onFailReturn(p.vc),
+		TableName: aws.String(t.name), Key: k, ConditionExpression: f.cond,
+		ExpressionAttributeNames: f.names, ExpressionAttributeValues: f.values,
+		ReturnValuesOnConditionCheckFailure: f.onFail,
 	}}}
 	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
 }
