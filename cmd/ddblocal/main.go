@@ -1,8 +1,9 @@
 // Command ddblocal runs a standalone DynamoDB-compatible server, usable by
-// any AWS SDK (point its endpoint at the printed URL) as a replacement for
-// DynamoDB Local:
+// any AWS SDK (point its endpoint at the printed URL), and a drop-in for
+// DynamoDB Local: it accepts DynamoDB Local's flags with their meanings.
 //
 //	go run github.com/ddb-go/ddb/cmd/ddblocal -addr 127.0.0.1:8000 [-data DIR]
+//	ddblocal -port 8000 -inMemory -sharedDb      # as java -jar DynamoDBLocal.jar would
 //
 // Tables and items are kept in memory unless -data names a directory; then
 // they are kept in DIR/ddblocal.db and survive a restart or a crash (every
@@ -16,6 +17,17 @@
 //	-data DIR         keep data in DIR, creating it if missing (default: in memory)
 //	-quiet            do not print the "listening" line
 //	-cpuprofile FILE  write a Go CPU profile of the server to FILE until it stops
+//	-log-requests     log operation, table, HTTP status and duration of each request (slog, on stderr)
+//	-log-format F     text (default) or json
+//	-healthcheck      ask the server on the listen address for its health answer; exit 0 if healthy
+//	-version          print the version and exit
+//
+// DynamoDB Local's flags: -port, -inMemory, -dbPath, -sharedDb,
+// -delayTransientStatuses, -cors, -optimizeDbBeforeStartup,
+// -disableTelemetry and -jar (ignored). Given any of them, ddblocal starts
+// as DynamoDB Local does: on all interfaces, port 8000 unless -port, with
+// its data in -dbPath or the current directory unless -inMemory. -help
+// lists every flag.
 //
 // ddblocal stops gracefully on SIGINT or SIGTERM: it finishes the requests
 // in progress and closes the data file.
@@ -63,6 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "keep tables in `DIR` (created if missing) instead of in memory")
 	quiet := fs.Bool("quiet", false, "do not print the listening line")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` until shutdown")
+	extra := defineFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -73,6 +86,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ddblocal: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
+	cfg, err := extra.settings(fs, *addr, *data)
+	if err != nil {
+		fmt.Fprintf(stderr, "ddblocal: %v\n", err)
+		return 2
+	}
+	switch {
+	case extra.version:
+		fmt.Fprintln(stdout, versionLine())
+		return 0
+	case extra.healthcheck:
+		return checkHealth(ctx, cfg.addr, stdout, stderr)
+	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "ddblocal: "+format+"\n", a...)
 		return 1
@@ -81,14 +106,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var opts []ddbtest.Option
 	var st ddbtest.Store
 	where := "in-memory"
-	if *data != "" {
-		var err error
-		if st, err = openStore(*data); err != nil {
-			return fail("cannot use data directory %s: %v", *data, reason(err))
+	if cfg.data != "" {
+		if st, err = openStore(cfg.data); err != nil {
+			return fail("cannot use data directory %s: %v", cfg.data, reason(err))
 		}
 		opts = append(opts, ddbtest.WithStore(st))
-		where = *data
+		where = cfg.data
 	}
+	// TODO(lead): once ddbtest keeps tables per region, wire -sharedDb:
+	//	if cfg.shared { opts = append(opts, ddbtest.WithSharedRegions()) }
+	// Until then every region shares one namespace whatever the flags say.
+	_ = cfg.shared
 	srv, err := ddbtest.Open(opts...)
 	if err != nil {
 		if st != nil {
@@ -98,9 +126,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer srv.Close() // closes the store
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		return fail("cannot listen on %s: %v", *addr, reason(err))
+		return fail("cannot listen on %s: %v", cfg.addr, reason(err))
 	}
 	if *cpuprofile != "" {
 		stopProfile, err := startProfile(*cpuprofile)
@@ -111,11 +139,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		defer stopProfile()
 	}
 
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	handler := allowCORS(srv.Handler(), cfg.origins)
+	if extra.logRequests {
+		handler = logRequests(handler, newRequestLogger(stderr, cfg.logJSON))
+	}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	if !*quiet {
-		fmt.Fprintf(stdout, "ddblocal listening on http://%s (data: %s)\n", ln.Addr(), where)
+		fmt.Fprintf(stdout, "ddblocal listening on %s (data: %s)\n", describeListener(ln.Addr()), where)
 	}
 
 	select {

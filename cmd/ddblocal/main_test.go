@@ -21,19 +21,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// runMainEnv makes the test binary run main instead of the tests, so that
-// a test can run ddblocal as a separate process without building it.
-const runMainEnv = "DDBLOCAL_TEST_RUN_MAIN"
-
 func TestMain(m *testing.M) {
-	if os.Getenv(runMainEnv) == "1" {
-		main()
-		return
+	dir, err := os.MkdirTemp("", "ddblocal-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
-var listenLine = regexp.MustCompile(`^ddblocal listening on (http://127\.0\.0\.1:\d+) \(data: (.*)\)$`)
+var listenLine = regexp.MustCompile(`^ddblocal listening on (?:all interfaces, )?(http://127\.0\.0\.1:\d+) \(data: (.*)\)$`)
 
 // start runs the program in-process with args and returns the URL it
 // listens on, and a function that stops it (as SIGINT would) and returns
@@ -179,7 +179,9 @@ func TestStartErrors(t *testing.T) {
 			"ddblocal: cannot use data directory " + locked + ": database is locked by another process\n"},
 		{"corrupt table definitions", []string{"-addr", "127.0.0.1:0", "-data", corrupt}, 1,
 			"ddblocal: cannot load tables from " + corrupt + ": ddbtest: loading tables from store: "},
-		{"unknown flag", []string{"-port", "1"}, 2, "flag provided but not defined: -port"},
+		{"unknown flag", []string{"-bogus", "1"}, 2, "flag provided but not defined: -bogus"},
+		{"conflicting flags", []string{"-addr", "127.0.0.1:0", "-port", "0"}, 2,
+			"ddblocal: -addr and -port cannot be used together\n"},
 		{"extra argument", []string{"serve"}, 2, "ddblocal: unexpected argument \"serve\"\n"},
 	}
 	for _, tt := range tests {
@@ -206,43 +208,15 @@ func TestStartErrors(t *testing.T) {
 	}
 }
 
-// startProcess runs ddblocal as a child process (this test binary running
-// main) with data directory data and returns it and its URL.
+// startProcess runs the built ddblocal binary as a child process with data
+// directory data and returns it and its URL.
 func startProcess(t *testing.T, data string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-addr", "127.0.0.1:0", "-data", data)
-	cmd.Env = append(os.Environ(), runMainEnv+"=1")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	p := startBinary(t, "", "-addr", "127.0.0.1:0", "-data", data)
+	if p.data != data {
+		t.Fatalf("ddblocal keeps its data in %q, want %q", p.data, data)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	line := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sc.Scan()
-		line <- sc.Text()
-		_, _ = io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case l := <-line:
-		m := listenLine.FindStringSubmatch(l)
-		if m == nil || m[2] != data {
-			t.Fatalf("ddblocal printed %q; stderr: %s", l, stderr.String())
-		}
-		return cmd, m[1]
-	case <-time.After(10 * time.Second):
-		t.Fatalf("ddblocal did not start; stderr: %s", stderr.String())
-		return nil, ""
-	}
+	return p.cmd, p.url
 }
 
 // TestCrash runs ddblocal as a process on a data directory, writes items

@@ -11,6 +11,8 @@
 //
 // It needs dynalite installed under the repository's node_modules (npm ci).
 // Without it the suite is skipped, unless the CI environment variable is
-// set, in which case it fails. DIFFERENCES.md lists every difference the
+// set, in which case it fails; go test then reports the package as
+// "ok ... [no tests to run]", and -v prints the reason and the command
+// that enables the suite. DIFFERENCES.md lists every difference the
 // corpus allows, and why.
 package conformance

@@ -57,12 +57,22 @@ func runMain(m *testing.M) int {
 			fmt.Fprintln(os.Stderr, "conformance: dynalite is required when CI is set:", err)
 			return 1
 		}
-		skipReason = "dynalite not available (run `npm ci` at the repository root): " + err.Error()
+		skipReason = "conformance suite skipped: dynalite is not available (" + err.Error() +
+			"); run `npm ci` at the repository root to enable it (with CI set, this is a failure)"
 	} else {
 		defer stop()
 		dyn = backend{name: "dynalite", url: url}
 	}
-	return m.Run()
+	code := m.Run()
+	if skipReason != "" && code == 0 {
+		// Without -v, go test hides a passing package's output, so a
+		// skipped suite would print a bare "ok". This line is the one
+		// the go command turns into "ok ... [no tests to run]"; the
+		// reason goes with it, shown by -v or a failure.
+		fmt.Fprintln(os.Stderr, skipReason)
+		fmt.Fprintln(os.Stderr, "testing: warning: no tests to run")
+	}
+	return code
 }
 
 // watchdog runs dynalite's cli.js (argv[1]) with the remaining arguments,
