@@ -16,6 +16,9 @@
 //	-data DIR         keep data in DIR, creating it if missing (default: in memory)
 //	-quiet            do not print the "listening" line
 //	-cpuprofile FILE  write a Go CPU profile of the server to FILE until it stops
+//	-console          serve the web console at /console/ (default: on only when
+//	                  listening on a loopback address; -console=false turns it off)
+//	-console-write    let the console change data (default: read-only)
 //
 // ddblocal stops gracefully on SIGINT or SIGTERM: it finishes the requests
 // in progress and closes the data file.
@@ -63,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "keep tables in `DIR` (created if missing) instead of in memory")
 	quiet := fs.Bool("quiet", false, "do not print the listening line")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` until shutdown")
+	cons := addConsoleFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -102,6 +106,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("cannot listen on %s: %v", *addr, reason(err))
 	}
+	handler, consoleLine, err := cons.mount(srv.Handler(), ln.Addr())
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(stderr, "ddblocal: %v\n", err)
+		return 2
+	}
 	if *cpuprofile != "" {
 		stopProfile, err := startProfile(*cpuprofile)
 		if err != nil {
@@ -111,11 +121,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		defer stopProfile()
 	}
 
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	if !*quiet {
 		fmt.Fprintf(stdout, "ddblocal listening on http://%s (data: %s)\n", ln.Addr(), where)
+		if consoleLine != "" {
+			fmt.Fprintln(stdout, consoleLine)
+		}
 	}
 
 	select {
