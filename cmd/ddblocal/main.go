@@ -21,6 +21,9 @@
 //	-log-format F     text (default) or json
 //	-healthcheck      ask the server on the listen address for its health answer; exit 0 if healthy
 //	-version          print the version and exit
+//	-console          serve the web console at /console/ (default: on only when
+//	                  listening on a loopback address; -console=false turns it off)
+//	-console-write    let the console change data (default: read-only)
 //
 // DynamoDB Local's flags: -port, -inMemory, -dbPath, -sharedDb,
 // -delayTransientStatuses, -cors, -optimizeDbBeforeStartup,
@@ -49,6 +52,7 @@ import (
 	"time"
 
 	"github.com/ddb-go/ddb/ddbtest"
+	"github.com/ddb-go/ddb/internal/console"
 )
 
 // dataFile is the name of the store file inside the -data directory.
@@ -76,6 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "do not print the listening line")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` until shutdown")
 	extra := defineFlags(fs)
+	cons := addConsoleFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -130,6 +135,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("cannot listen on %s: %v", cfg.addr, reason(err))
 	}
+	var rec *console.Recorder
+	if extra.logRequests {
+		rec = console.NewRecorder(0)
+		rec.Subscribe(logRecord(newRequestLogger(stderr, cfg.logJSON)))
+	}
+	handler, consoleLine, err := cons.mount(allowCORS(srv.Handler(), cfg.origins), ln.Addr(), rec)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(stderr, "ddblocal: %v\n", err)
+		return 2
+	}
 	if *cpuprofile != "" {
 		stopProfile, err := startProfile(*cpuprofile)
 		if err != nil {
@@ -139,15 +155,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		defer stopProfile()
 	}
 
-	handler := allowCORS(srv.Handler(), cfg.origins)
-	if extra.logRequests {
-		handler = logRequests(handler, newRequestLogger(stderr, cfg.logJSON))
-	}
 	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	if !*quiet {
 		fmt.Fprintf(stdout, "ddblocal listening on %s (data: %s)\n", describeListener(ln.Addr()), where)
+		if consoleLine != "" {
+			fmt.Fprintln(stdout, consoleLine)
+		}
 	}
 
 	select {
