@@ -89,11 +89,17 @@ func (r *Recorder) add(rec Record) {
 	}
 }
 
-// Wrap returns h with every request recorded: DynamoDB API calls (POST)
-// with the tables they name, their capacity and error type, and any other
-// request (the health check, CORS preflights) by its method.
+// Wrap returns h with every request to the API recorded: DynamoDB calls
+// (POST) with the tables they name, their capacity and error type, and
+// other requests to "/" (the health check, CORS preflights) by their
+// method. Requests for other paths (a browser's /favicon.ico) are not
+// recorded.
 func (r *Recorder) Wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodPost && req.URL.Path != "/" {
+			h.ServeHTTP(w, req)
+			return
+		}
 		start := time.Now()
 		var body []byte
 		if req.Body != nil && req.Method == http.MethodPost {
