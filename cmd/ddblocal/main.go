@@ -7,8 +7,9 @@
 // Tables and items are kept in memory unless -data names a directory; then
 // they are kept in DIR/ddblocal.db and survive a restart or a crash (every
 // acknowledged write is synced to disk first). The server is the one in
-// package github.com/ddb-go/ddb/ddbtest; any region and credentials are
-// accepted.
+// package github.com/ddb-go/ddb/ddbtest; any credentials are accepted
+// (signatures are not verified), and, as in DynamoDB, each region (from
+// the request's signature) has its own tables.
 //
 // Flags:
 //
@@ -16,6 +17,9 @@
 //	-data DIR         keep data in DIR, creating it if missing (default: in memory)
 //	-quiet            do not print the "listening" line
 //	-cpuprofile FILE  write a Go CPU profile of the server to FILE until it stops
+//	-create-delay D   keep new tables CREATING for D (e.g. 500ms; default 0: at once ACTIVE)
+//	-delete-delay D   keep deleted tables DELETING for D
+//	-update-delay D   keep updated tables UPDATING (and new GSIs backfilling) for D
 //
 // ddblocal stops gracefully on SIGINT or SIGTERM: it finishes the requests
 // in progress and closes the data file.
@@ -63,6 +67,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "keep tables in `DIR` (created if missing) instead of in memory")
 	quiet := fs.Bool("quiet", false, "do not print the listening line")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` until shutdown")
+	createDelay := fs.Duration("create-delay", 0, "keep new tables CREATING for `duration`")
+	deleteDelay := fs.Duration("delete-delay", 0, "keep deleted tables DELETING for `duration`")
+	updateDelay := fs.Duration("update-delay", 0, "keep updated tables UPDATING for `duration`")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -78,7 +85,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
-	var opts []ddbtest.Option
+	if *createDelay < 0 || *deleteDelay < 0 || *updateDelay < 0 {
+		fmt.Fprintln(stderr, "ddblocal: delays cannot be negative")
+		return 2
+	}
+	opts := []ddbtest.Option{ddbtest.WithTableDelays(*createDelay, *deleteDelay, *updateDelay)}
 	var st ddbtest.Store
 	where := "in-memory"
 	if *data != "" {
