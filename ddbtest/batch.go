@@ -99,7 +99,7 @@ func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 		preps[i] = prepared{t: t, rt: rt, proj: proj, keys: keys}
 	}
 	var skip []bool
-	if f := s.faults.Load(); f != nil {
+	if f := s.regions.faults.Load(); f != nil {
 		skip = f.unprocessed("BatchGetItem", total)
 	}
 	b := make([]byte, 0, 512)
@@ -234,7 +234,7 @@ func (s *Server) batchWriteItem(body []byte) ([]byte, error) {
 		}
 	}
 	var skip []bool
-	if f := s.faults.Load(); f != nil {
+	if f := s.regions.faults.Load(); f != nil {
 		skip = f.unprocessed("BatchWriteItem", total)
 	}
 	unprocessed := map[string][]writeRequest{}

@@ -97,7 +97,7 @@ func newNullServer() *Server {
 	s := NewUnstartedServer()
 	s.Start()
 	s.httpSrv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = readBody(r)
+		_, _, _ = readBody(r)
 		out := nullBody(r.Header.Get("X-Amz-Target"))
 		setResponseHeaders(w.Header(), out)
 		_, _ = w.Write(out)
@@ -108,7 +108,7 @@ func newNullServer() *Server {
 type nullTransport struct{}
 
 func (nullTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	_, _ = readBody(r)
+	_, _, _ = readBody(r)
 	out := nullBody(r.Header.Get("X-Amz-Target"))
 	h := http.Header{}
 	setResponseHeaders(h, out)

@@ -17,7 +17,10 @@
 // item reads and writes with condition, projection and update expressions,
 // Query and Scan with DynamoDB's ordering and pagination (including the
 // 1 MB page limit and parallel scan segments), batches, transactions with
-// idempotency tokens, TTL and consumed capacity. Items are stored in
+// idempotency tokens, TTL, tagging and consumed capacity. As in DynamoDB,
+// each region (taken from the request's signature) has its own tables
+// (WithSharedRegions makes them one namespace), and tables can pass
+// through CREATING, UPDATING and DELETING (WithTableDelays). Items are stored in
 // B-trees keyed by an order-preserving encoding of their keys, behind the
 // Store interface; OpenBoltStore gives a durable one (Open reports a store
 // that cannot be loaded as an error). DIFFERENCES.md lists where it departs

@@ -206,7 +206,20 @@ func init() {
 		"BatchWriteItem":     (*Server).batchWriteItem,
 		"TransactWriteItems": (*Server).transactWriteItems,
 		"TransactGetItems":   (*Server).transactGetItems,
+		"TagResource":        (*Server).tagResource,
+		"UntagResource":      (*Server).untagResource,
+		"ListTagsOfResource": (*Server).listTagsOfResource,
+		"DescribeLimits":     (*Server).describeLimits,
+		"DescribeEndpoints":  (*Server).describeEndpoints,
 	}
+}
+
+// operation returns the operation req's X-Amz-Target names, ok false
+// when it names none.
+func operation(req *http.Request) (name string, op opFunc, ok bool) {
+	api, name, ok := strings.Cut(req.Header.Get("X-Amz-Target"), ".")
+	op = ops[name]
+	return name, op, ok && api == "DynamoDB_20120810" && op != nil
 }
 
 // serve answers one request: the status code and body to send.
@@ -214,10 +227,8 @@ func (s *Server) serve(ctx context.Context, req *http.Request, body []byte) (sta
 	if req.Method != http.MethodPost {
 		return 404, []byte("<UnknownOperationException/>\n")
 	}
-	target := req.Header.Get("X-Amz-Target")
-	api, opName, ok := strings.Cut(target, ".")
-	op := ops[opName]
-	if !ok || (api != "DynamoDB_20120810") || op == nil {
+	opName, op, ok := operation(req)
+	if !ok {
 		e := &apiError{status: 400, typ: nsCoral + "UnknownOperationException"}
 		return e.status, encodeError(e)
 	}
@@ -231,12 +242,17 @@ func (s *Server) serve(ctx context.Context, req *http.Request, body []byte) (sta
 			status, out = e.status, encodeError(e)
 		}
 	}()
-	if f := s.faults.Load(); f != nil {
+	if f := s.regions.faults.Load(); f != nil {
 		if e := f.before(ctx, opName); e != nil {
 			return e.status, encodeError(e)
 		}
 	}
-	out, err := op(s, body)
+	ns, err := s.namespace(requestRegion(req))
+	if err != nil {
+		e := asAPIError(err)
+		return e.status, encodeError(e)
+	}
+	out, err = op(ns, body)
 	if err != nil {
 		e := asAPIError(err)
 		return e.status, encodeError(e)

@@ -144,6 +144,9 @@ func (s *Server) prepareRead(in *readInput, isQuery bool, keyCond *string) (*rea
 		p.tree = p.ix.tree
 	}
 	t.mu.RUnlock()
+	if p.ix != nil && t.backfilling(p.ix.name, s.clock()) {
+		return nil, nil, validationError("Cannot read from backfilling global secondary index: " + p.ix.name)
+	}
 	if p.ix != nil && p.ix.global && in.ConsistentRead {
 		return nil, nil, validationError("Consistent reads are not supported on global secondary indexes")
 	}

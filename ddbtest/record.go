@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"sort"
 	"strconv"
 	"sync"
 
@@ -85,6 +86,7 @@ type capacity struct {
 	table   string
 	units   float64 // on the table itself
 	read    bool
+	tx      bool // a transaction's, which also reports Read/WriteCapacityUnits
 	indexes map[string]float64
 	global  map[string]bool
 }
@@ -99,46 +101,42 @@ func (c *capacity) addIndex(name string, global bool, units float64) {
 }
 
 // appendCapacity appends c as a ConsumedCapacity object; mode is the
-// request's ReturnConsumedCapacity.
+// request's ReturnConsumedCapacity. As DynamoDB does, TOTAL is the table
+// name and the total units; INDEXES adds the units on the table and on
+// each index. Only transactions also split units into
+// ReadCapacityUnits or WriteCapacityUnits, at every level.
 func appendCapacity(b []byte, c *capacity, mode string) []byte {
 	total := c.units
-	for _, u := range c.indexes {
+	names := make([]string, 0, len(c.indexes))
+	for name, u := range c.indexes {
 		total += u
+		names = append(names, name)
 	}
 	b = append(b, `{"TableName":`...)
 	b = appendJSONString(b, c.table)
-	b = append(b, `,"CapacityUnits":`...)
-	b = appendFloat(b, total)
-	if c.read {
-		b = append(b, `,"ReadCapacityUnits":`...)
-	} else {
-		b = append(b, `,"WriteCapacityUnits":`...)
-	}
-	b = appendFloat(b, total)
+	b = c.appendUnits(append(b, ','), total)
 	if mode == "INDEXES" {
-		b = append(b, `,"Table":{"CapacityUnits":`...)
-		b = appendFloat(b, c.units)
-		b = append(b, '}')
+		b = append(b, `,"Table":{`...)
+		b = append(c.appendUnits(b, c.units), '}')
+		sort.Strings(names)
 		for _, global := range []bool{false, true} {
 			first := true
-			for name, u := range c.indexes {
+			for _, name := range names {
 				if c.global[name] != global {
 					continue
 				}
-				if first {
-					if global {
-						b = append(b, `,"GlobalSecondaryIndexes":{`...)
-					} else {
-						b = append(b, `,"LocalSecondaryIndexes":{`...)
-					}
-					first = false
-				} else {
+				switch {
+				case !first:
 					b = append(b, ',')
+				case global:
+					b = append(b, `,"GlobalSecondaryIndexes":{`...)
+				default:
+					b = append(b, `,"LocalSecondaryIndexes":{`...)
 				}
+				first = false
 				b = appendJSONString(b, name)
-				b = append(b, `:{"CapacityUnits":`...)
-				b = appendFloat(b, u)
-				b = append(b, '}')
+				b = append(b, `:{`...)
+				b = append(c.appendUnits(b, c.indexes[name]), '}')
 			}
 			if !first {
 				b = append(b, '}')
@@ -146,6 +144,21 @@ func appendCapacity(b []byte, c *capacity, mode string) []byte {
 		}
 	}
 	return append(b, '}')
+}
+
+// appendUnits appends the members of a Capacity of u units.
+func (c *capacity) appendUnits(b []byte, u float64) []byte {
+	b = append(b, `"CapacityUnits":`...)
+	b = appendFloat(b, u)
+	if !c.tx {
+		return b
+	}
+	if c.read {
+		b = append(b, `,"ReadCapacityUnits":`...)
+	} else {
+		b = append(b, `,"WriteCapacityUnits":`...)
+	}
+	return appendFloat(b, u)
 }
 
 func appendFloat(b []byte, f float64) []byte {

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,14 +26,17 @@ type Server struct {
 	// or empty for a server that was not started.
 	URL string
 
-	clock  func() time.Time
-	store  Store
-	faults atomic.Pointer[faultState]
+	clock func() time.Time
+	store Store
 
 	mu     sync.RWMutex // guards tables
 	tables map[string]*table
 
 	tokens tokenCache // TransactWriteItems idempotency
+
+	region  string     // this namespace's region (see region.go)
+	regions *regionSet // every region's namespace, shared
+	delays  tableDelays
 
 	listener net.Listener
 	httpSrv  *http.Server
@@ -48,9 +50,11 @@ type Server struct {
 type Option func(*config)
 
 type config struct {
-	clock  func() time.Time
-	faults Faults
-	store  Store
+	clock         func() time.Time
+	faults        Faults
+	store         Store
+	sharedRegions bool
+	delays        tableDelays
 }
 
 // WithClock makes the server read time from now instead of time.Now: it
@@ -103,21 +107,30 @@ func Open(opts ...Option) (*Server, error) {
 	for _, o := range opts {
 		o(&c)
 	}
-	s := &Server{
-		clock:  c.clock,
-		store:  c.store,
-		tables: map[string]*table{},
-		stop:   make(chan struct{}),
+	raw := c.store
+	if raw == nil {
+		raw = NewMemStore()
 	}
-	if s.store == nil {
-		s.store = NewMemStore()
+	s := &Server{
+		clock:   c.clock,
+		store:   regionStore{raw: raw, prefix: regionPrefix(DefaultRegion)},
+		tables:  map[string]*table{},
+		stop:    make(chan struct{}),
+		region:  DefaultRegion,
+		regions: &regionSet{shared: c.sharedRegions, raw: raw, m: map[string]*Server{}},
+		delays:  c.delays,
+	}
+	if s.clock == nil {
+		s.clock = time.Now
 	}
 	if err := s.loadTables(); err != nil {
 		return nil, fmt.Errorf("ddbtest: loading tables from store: %w", err)
 	}
-	s.faults.Store(newFaultState(c.faults))
-	if s.clock == nil {
-		s.clock = time.Now
+	if err := s.loadRegions(); err != nil {
+		return nil, fmt.Errorf("ddbtest: loading tables from store: %w", err)
+	}
+	s.regions.faults.Store(newFaultState(c.faults))
+	if c.clock == nil {
 		s.wg.Add(1)
 		go s.sweepLoop()
 	}
@@ -158,13 +171,13 @@ func (s *Server) Close() {
 		_ = s.httpSrv.Close()
 	}
 	s.wg.Wait()
-	_ = s.store.Close()
+	_ = s.regions.raw.Close()
 }
 
 // SetFaults replaces the server's fault rules (see WithFaults). SetFaults
 // with a zero Faults turns injection off.
 func (s *Server) SetFaults(f Faults) {
-	s.faults.Store(newFaultState(f))
+	s.regions.faults.Store(newFaultState(f))
 }
 
 // New starts an in-process server for the test, closes it in tb.Cleanup,
@@ -221,16 +234,15 @@ func (s *Server) Transport() http.RoundTripper {
 type roundTripper struct{ s *Server }
 
 func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
-	body, err := readBody(req)
+	body, tooLarge, err := readBody(req)
 	if err != nil {
 		return nil, err
 	}
 	if ctx := req.Context(); ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	status, out := rt.s.serve(req.Context(), req, body)
 	h := make(http.Header, 4)
-	setResponseHeaders(h, out)
+	status, out := rt.s.envelope(req, body, tooLarge, h)
 	return &http.Response{
 		Status:        strconv.Itoa(status) + " " + http.StatusText(status),
 		StatusCode:    status,
@@ -244,46 +256,46 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-func readBody(req *http.Request) ([]byte, error) {
+// readBody reads req's body, up to maxRequestBytes: tooLarge reports a
+// larger body, which is not read.
+func readBody(req *http.Request) (body []byte, tooLarge bool, err error) {
 	if req.Body == nil || req.Body == http.NoBody {
-		return nil, nil
+		return nil, false, nil
 	}
 	defer req.Body.Close()
+	if req.ContentLength > maxRequestBytes {
+		return nil, true, nil
+	}
 	if req.ContentLength > 0 {
 		buf := make([]byte, req.ContentLength)
 		if _, err := io.ReadFull(req.Body, buf); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return buf, nil
+		return buf, false, nil
 	}
-	return io.ReadAll(io.LimitReader(req.Body, maxRequestBytes+1))
+	body, err = io.ReadAll(io.LimitReader(req.Body, maxRequestBytes+1))
+	if len(body) > maxRequestBytes {
+		return nil, true, err
+	}
+	return body, false, err
 }
 
 // maxRequestBytes is DynamoDB's request size limit.
 const maxRequestBytes = 16 << 20
 
 func (s *Server) serveHTTP(w http.ResponseWriter, req *http.Request) {
-	if req.Method == http.MethodGet {
-		w.Header().Set("Content-Type", "text/plain")
-		_, _ = io.WriteString(w, "healthy: dynamodb.us-east-1.amazonaws.com ")
-		return
-	}
-	body, err := readBody(req)
+	body, tooLarge, err := readBody(req)
 	if err != nil {
 		http.Error(w, "bad request body", http.StatusBadRequest)
 		return
 	}
-	if len(body) > maxRequestBytes {
-		w.WriteHeader(http.StatusRequestEntityTooLarge)
-		return
-	}
-	status, out := s.serve(req.Context(), req, body)
-	setResponseHeaders(w.Header(), out)
+	status, out := s.envelope(req, body, tooLarge, w.Header())
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(status)
 	_, _ = w.Write(out)
 }
 
+// setResponseHeaders sets the headers of a DynamoDB JSON response out.
 func setResponseHeaders(h http.Header, out []byte) {
 	h["Content-Type"] = []string{"application/x-amz-json-1.0"}
 	h["X-Amz-Crc32"] = []string{strconv.FormatUint(uint64(crc32IEEE(out)), 10)}

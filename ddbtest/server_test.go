@@ -314,6 +314,7 @@ func TestProtocol(t *testing.T) {
 		req, _ := http.NewRequest("POST", srv.URL, strings.NewReader(tc.body))
 		req.Header.Set("X-Amz-Target", tc.target)
 		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		signDummy(req, DefaultRegion)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
 )
@@ -40,6 +42,8 @@ type indexDef struct {
 }
 
 type throughputDesc struct {
+	LastIncreaseDateTime   float64 `json:",omitempty"`
+	LastDecreaseDateTime   float64 `json:",omitempty"`
 	NumberOfDecreasesToday int64
 	ReadCapacityUnits      int64
 	WriteCapacityUnits     int64
@@ -55,6 +59,7 @@ type indexDesc struct {
 	KeySchema             []keyElem
 	Projection            projectionDef
 	IndexStatus           string          `json:",omitempty"`
+	Backfilling           *bool           `json:",omitempty"`
 	ProvisionedThroughput *throughputDesc `json:",omitempty"`
 	IndexSizeBytes        int64
 	ItemCount             int64
@@ -90,9 +95,11 @@ type tableMeta struct {
 	LSIs               []indexMeta `json:",omitempty"`
 	Created            float64
 	ID                 string
-	TTLAttr            string `json:",omitempty"`
-	TTLEnabled         bool   `json:",omitempty"`
-	DeletionProtection bool   `json:",omitempty"`
+	TTLAttr            string            `json:",omitempty"`
+	TTLEnabled         bool              `json:",omitempty"`
+	DeletionProtection bool              `json:",omitempty"`
+	Tags               map[string]string `json:",omitempty"`
+	capacityChanges
 }
 
 type indexMeta struct {
@@ -100,6 +107,7 @@ type indexMeta struct {
 	KeySchema   []keyElem
 	Projection  projectionDef
 	Read, Write int64
+	capacityChanges
 }
 
 // keyAttr is one key attribute of a table or index.
@@ -112,6 +120,7 @@ type keyAttr struct {
 // contents: readers take RLock, writers Lock.
 type table struct {
 	name      string // immutable
+	region    string // immutable
 	mu        sync.RWMutex
 	meta      tableMeta
 	hash, rng keyAttr // rng.name is empty for hash-only tables
@@ -120,6 +129,7 @@ type table struct {
 	items     int64
 	size      int64
 	deleted   bool
+	state     atomic.Pointer[tableState] // nil or a transitional state (lifecycle.go)
 }
 
 // index is a live secondary index. Its tree maps the index key (see
@@ -138,12 +148,11 @@ type index struct {
 func tableTreeName(table string) string        { return "t/" + table }
 func indexTreeName(table, index string) string { return "i/" + table + "/" + index }
 
-const (
-	region    = "us-east-1"
-	accountID = "000000000000"
-)
+// accountID is the account of every ARN.
+const accountID = "000000000000"
 
-func tableArn(name string) string {
+// tableArn is the ARN of the table called name in region.
+func tableArn(region, name string) string {
 	return "arn:aws:dynamodb:" + region + ":" + accountID + ":table/" + name
 }
 
@@ -265,7 +274,7 @@ func (s *Server) getTableMeta(name *string) (*table, error) {
 	if err := requireTableName(name); err != nil {
 		return nil, err
 	}
-	t, err := s.getTable(name)
+	t, err := s.lookupTable(name)
 	if ae, ok := err.(*apiError); ok && ae.typ == nsDynamo+"ResourceNotFoundException" {
 		return nil, tableNotFoundError(*name)
 	}
@@ -281,15 +290,27 @@ func requireTableName(name *string) error {
 	return nil
 }
 
-// getTable returns the live table called name or ResourceNotFoundException.
+// getTable returns the live table called name for an item operation, or
+// ResourceNotFoundException (also while the table is being created or
+// deleted).
 func (s *Server) getTable(name *string) (*table, error) {
+	t, err := s.lookupTable(name)
+	if err == nil && t.unavailable(s.clock) {
+		return nil, notFoundError()
+	}
+	return t, err
+}
+
+// lookupTable returns the table called name, in whatever state, or
+// ResourceNotFoundException.
+func (s *Server) lookupTable(name *string) (*table, error) {
 	if err := validateTableName(name, "tableName"); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
 	t := s.tables[*name]
 	s.mu.RUnlock()
-	if t == nil {
+	if t == nil || s.gone(t) {
 		return nil, notFoundError()
 	}
 	return t, nil
@@ -304,6 +325,7 @@ type createTableInput struct {
 	GlobalSecondaryIndexes    []indexDef
 	LocalSecondaryIndexes     []indexDef
 	DeletionProtectionEnabled bool
+	Tags                      []tag
 }
 
 func (s *Server) createTable(body []byte) ([]byte, error) {
@@ -319,7 +341,7 @@ func (s *Server) createTable(body []byte) ([]byte, error) {
 	m.ID = newTableID()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.tables[m.Name] != nil {
+	if old := s.tables[m.Name]; old != nil && !s.gone(old) {
 		return nil, dynamoError("ResourceInUseException", "Table already exists: "+m.Name)
 	}
 	t, err := s.openTable(m, true)
@@ -330,9 +352,10 @@ func (s *Server) createTable(body []byte) ([]byte, error) {
 		return nil, err
 	}
 	s.tables[m.Name] = t
+	t.transition("CREATING", s.clock(), s.delays.create, nil, nil)
 	// Like DynamoDB, the response says CREATING; the table is usable at
 	// once and DescribeTable says ACTIVE.
-	d := t.describe()
+	d := t.describe(s.clock())
 	d.TableStatus = "CREATING"
 	for i := range d.GlobalSecondaryIndexes {
 		d.GlobalSecondaryIndexes[i].IndexStatus = "CREATING"
@@ -372,10 +395,17 @@ func validateCreateTable(in *createTableInput) (*tableMeta, error) {
 	for i, d := range in.GlobalSecondaryIndexes {
 		msgs = append(msgs, indexConstraints(d, "globalSecondaryIndexes."+strconv.Itoa(i+1)+".member")...)
 	}
+	msgs = append(msgs, tagConstraints(in.Tags, "tags")...)
 	if err := constraintErrors(msgs); err != nil {
 		return nil, err
 	}
+	if err := checkAttrDefs(in.AttributeDefinitions); err != nil {
+		return nil, err
+	}
 	m := &tableMeta{Name: *in.TableName, Attrs: in.AttributeDefinitions, KeySchema: in.KeySchema}
+	if err := applyTags(m, in.Tags); err != nil {
+		return nil, err
+	}
 	read, write, err := checkBilling(in.BillingMode, in.ProvisionedThroughput)
 	if err != nil {
 		return nil, err
@@ -449,6 +479,19 @@ func validateCreateTable(in *createTableInput) (*tableMeta, error) {
 		return nil, validationError("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
 	}
 	return m, nil
+}
+
+// checkAttrDefs rejects attribute definitions that name one attribute
+// twice (with the same type or not).
+func checkAttrDefs(defs []attrDef) error {
+	seen := make(map[string]bool, len(defs))
+	for _, d := range defs {
+		if seen[d.AttributeName] {
+			return validationError("Attribute Name is duplicated: " + d.AttributeName)
+		}
+		seen[d.AttributeName] = true
+	}
+	return nil
 }
 
 func keyList(ks []keyElem) string {
@@ -600,7 +643,7 @@ func (s *Server) openTable(m *tableMeta, fresh bool) (*table, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &table{name: m.Name, meta: *m, tree: tr}
+	t := &table{name: m.Name, region: s.region, meta: *m, tree: tr}
 	t.hash, t.rng = keyAttrs(m.Attrs, m.KeySchema)
 	for _, im := range m.LSIs {
 		ix, err := s.openIndex(t, im, false, fresh)
@@ -680,9 +723,9 @@ func (s *Server) loadTables() error {
 	return nil
 }
 
-// describe renders t's description. The caller holds t.mu (either mode)
-// or owns t exclusively.
-func (t *table) describe() tableDescription {
+// describe renders t's description as of now. The caller holds t.mu
+// (either mode) or owns t exclusively.
+func (t *table) describe(now time.Time) tableDescription {
 	m := &t.meta
 	d := tableDescription{
 		AttributeDefinitions:      m.Attrs,
@@ -690,10 +733,10 @@ func (t *table) describe() tableDescription {
 		KeySchema:                 m.KeySchema,
 		TableStatus:               "ACTIVE",
 		CreationDateTime:          m.Created,
-		ProvisionedThroughput:     throughputDesc{ReadCapacityUnits: m.Read, WriteCapacityUnits: m.Write},
+		ProvisionedThroughput:     m.capacityChanges.describe(m.Read, m.Write, now),
 		TableSizeBytes:            t.size,
 		ItemCount:                 t.items,
-		TableArn:                  tableArn(m.Name),
+		TableArn:                  tableArn(t.region, m.Name),
 		TableId:                   m.ID,
 		DeletionProtectionEnabled: m.DeletionProtection,
 	}
@@ -710,16 +753,18 @@ func (t *table) describe() tableDescription {
 			Projection:     im.Projection,
 			IndexSizeBytes: ix.size,
 			ItemCount:      ix.items,
-			IndexArn:       tableArn(m.Name) + "/index/" + ix.name,
+			IndexArn:       tableArn(t.region, m.Name) + "/index/" + ix.name,
 		}
 		if ix.global {
 			id.IndexStatus = "ACTIVE"
-			id.ProvisionedThroughput = &throughputDesc{ReadCapacityUnits: im.Read, WriteCapacityUnits: im.Write}
+			pt := im.capacityChanges.describe(im.Read, im.Write, now)
+			id.ProvisionedThroughput = &pt
 			d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes, id)
 		} else {
 			d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, id)
 		}
 	}
+	t.applyState(&d, now)
 	return d
 }
 
@@ -770,7 +815,7 @@ func (s *Server) describeTable(body []byte) ([]byte, error) {
 		return nil, err
 	}
 	t.mu.RLock()
-	d := t.describe()
+	d := t.describe(s.clock())
 	t.mu.RUnlock()
 	return encodeResponse(struct{ Table tableDescription }{d})
 }
@@ -789,16 +834,23 @@ func (s *Server) deleteTable(body []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tables[*in.TableName]
-	if t == nil {
+	if t == nil || s.gone(t) {
 		return nil, tableNotFoundError(*in.TableName)
 	}
 	var d tableDescription
 	err := t.locked(true, func() error {
+		if err := s.checkActive(t); err != nil {
+			return err
+		}
 		if t.meta.DeletionProtection {
 			return validationError("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 		}
-		delete(s.tables, *in.TableName)
-		d = t.describe()
+		if s.delays.delete > 0 {
+			t.transition("DELETING", s.clock(), s.delays.delete, nil, nil)
+		} else {
+			delete(s.tables, *in.TableName)
+		}
+		d = t.describe(s.clock())
 		d.TableStatus = "DELETING"
 		t.deleted = true
 		return s.dropTrees(t)
@@ -859,7 +911,10 @@ func (s *Server) listTables(body []byte) ([]byte, error) {
 	}
 	s.mu.RLock()
 	names := make([]string, 0, len(s.tables))
-	for n := range s.tables {
+	for n, t := range s.tables {
+		if s.gone(t) {
+			continue
+		}
 		if in.ExclusiveStartTableName == nil || n > *in.ExclusiveStartTableName {
 			names = append(names, n)
 		}
@@ -919,6 +974,9 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if err := s.checkActive(t); err != nil {
+		return nil, err
+	}
 	if t.deleted {
 		return nil, tableNotFoundError(t.name)
 	}
@@ -933,6 +991,12 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 		r, w, err := checkBilling(mode, in.ProvisionedThroughput)
 		if err != nil {
 			return nil, err
+		}
+		if in.ProvisionedThroughput != nil && !m.PayPerReq {
+			if r == m.Read && w == m.Write {
+				return nil, unchangedThroughput(m.Read, m.Write, r, w)
+			}
+			m.capacityChanges.record(m.Read, m.Write, r, w, s.clock())
 		}
 		m.PayPerReq, m.Read, m.Write = mode == "PAY_PER_REQUEST", r, w
 		if m.PayPerReq {
@@ -1004,6 +1068,7 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 				if err != nil {
 					return nil, err
 				}
+				m.GSIs[i].capacityChanges.record(m.GSIs[i].Read, m.GSIs[i].Write, r, w, s.clock())
 				m.GSIs[i].Read, m.GSIs[i].Write = r, w
 			}
 		}
@@ -1069,7 +1134,11 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 		}
 	}
 	t.indexes = append(t.indexes, built...)
-	return encodeResponse(struct{ TableDescription tableDescription }{t.describe()})
+	s.updating(t, old, created, dropped)
+	// Like DynamoDB, the response says UPDATING, whatever the delays.
+	d := t.describe(s.clock())
+	d.TableStatus = "UPDATING"
+	return encodeResponse(struct{ TableDescription tableDescription }{d})
 }
 
 func indexOf(ims []indexMeta, name string) int {
@@ -1103,6 +1172,9 @@ func (s *Server) updateTimeToLive(body []byte) ([]byte, error) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if err := s.checkActive(t); err != nil {
+		return nil, err
+	}
 	if t.deleted { // deleted meanwhile: saving its meta would resurrect it
 		return nil, tableNotFoundError(t.name)
 	}

@@ -20,6 +20,15 @@ const maxTTLAge = 5 * 365 * 24 * time.Hour
 // still returned by reads, as in DynamoDB. It returns the number of items
 // deleted. Servers using the real clock sweep every second by themselves.
 func (s *Server) SweepTTL() int {
+	deleted := 0
+	for _, ns := range s.namespaces() {
+		deleted += ns.sweepTables()
+	}
+	return deleted
+}
+
+// sweepTables is SweepTTL for the tables of one region.
+func (s *Server) sweepTables() int {
 	s.mu.RLock()
 	tables := make([]*table, 0, len(s.tables))
 	for _, t := range s.tables {

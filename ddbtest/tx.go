@@ -91,14 +91,19 @@ func (s *Server) transactWriteItems(body []byte) ([]byte, error) {
 			return out, err
 		}
 	}
-	out, err := s.doTransactWrite(&in)
+	var replay []byte
+	out, err := s.doTransactWrite(&in, &replay)
 	if token != "" {
-		s.tokens.finish(token, out, err, s.clock())
+		s.tokens.finish(token, replay, err, s.clock())
 	}
 	return out, err
 }
 
-func (s *Server) doTransactWrite(in *transactWriteInput) ([]byte, error) {
+// doTransactWrite runs a transaction and returns its response. It sets
+// replay to the response to a replay of it with the same
+// ClientRequestToken, which, as in DynamoDB, reports the capacity of
+// reading the items written instead of writing them.
+func (s *Server) doTransactWrite(in *transactWriteInput, replay *[]byte) ([]byte, error) {
 	ops := make([]*writeOp, len(in.TransactItems))
 	tables := make([]*table, len(in.TransactItems))
 	seen := map[string]bool{}
@@ -198,7 +203,7 @@ func (s *Server) doTransactWrite(in *transactWriteInput) ([]byte, error) {
 		for i, op := range ops {
 			c := caps[op.t.name]
 			if c == nil {
-				c = &capacity{table: op.t.name}
+				c = &capacity{table: op.t.name, tx: true}
 				caps[op.t.name] = c
 			}
 			if op.kind == opCheck {
@@ -224,16 +229,36 @@ func (s *Server) doTransactWrite(in *transactWriteInput) ([]byte, error) {
 	for _, done := range counted {
 		done()
 	}
+	reads := map[string]*capacity{}
+	for i, op := range ops {
+		c := reads[op.t.name]
+		if c == nil {
+			c = &capacity{table: op.t.name, read: true, tx: true}
+			reads[op.t.name] = c
+		}
+		rec := results[i].newRec
+		if op.kind == opCheck {
+			rec = results[i].oldRec
+		}
+		c.units += readUnits(recordSize(rec), true) * 2
+	}
+	*replay = capacityResponse(reads, in.ReturnConsumedCapacity)
+	return capacityResponse(caps, in.ReturnConsumedCapacity), nil
+}
+
+// capacityResponse is the response of a transaction: {} or its consumed
+// capacity, by table.
+func capacityResponse(caps map[string]*capacity, mode string) []byte {
 	b := append(make([]byte, 0, 64), '{')
 	list := make([]*capacity, 0, len(caps))
 	for _, name := range sortedNames(caps) {
 		list = append(list, caps[name])
 	}
-	b = appendCapacities(b, list, in.ReturnConsumedCapacity)
+	b = appendCapacities(b, list, mode)
 	if len(b) > 1 && b[1] == ',' {
 		b = append(b[:1], b[2:]...)
 	}
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
 type transactGetInput struct {
@@ -307,7 +332,7 @@ func (s *Server) transactGetItems(body []byte) ([]byte, error) {
 		}
 		c := caps[p.t.name]
 		if c == nil {
-			c = &capacity{table: p.t.name, read: true}
+			c = &capacity{table: p.t.name, read: true, tx: true}
 			caps[p.t.name] = c
 		}
 		c.units += readUnits(size, true) * 2

@@ -175,8 +175,8 @@ func TestSettings(t *testing.T) {
 		want settings
 		err  string
 	}{
-		{nil, settings{addr: "127.0.0.1:8000", shared: true, origins: []string{"*"}}, ""},
-		{[]string{"-addr", "127.0.0.1:9000", "-data", "d"}, settings{addr: "127.0.0.1:9000", data: abs("d"), shared: true, origins: []string{"*"}}, ""},
+		{nil, settings{addr: "127.0.0.1:8000", origins: []string{"*"}}, ""},
+		{[]string{"-addr", "127.0.0.1:9000", "-data", "d"}, settings{addr: "127.0.0.1:9000", data: abs("d"), origins: []string{"*"}}, ""},
 		// DynamoDB Local: all interfaces, port 8000, data in the current directory.
 		{[]string{"-port", "8001"}, settings{addr: ":8001", data: cwd, origins: []string{"*"}}, ""},
 		{[]string{"-sharedDb"}, settings{addr: ":8000", data: cwd, shared: true, origins: []string{"*"}}, ""},
@@ -187,8 +187,8 @@ func TestSettings(t *testing.T) {
 		{[]string{"-inMemory", "-addr", "127.0.0.1:9"}, settings{addr: "127.0.0.1:9", origins: []string{"*"}}, ""},
 		{[]string{"-data", "d", "-port", "1"}, settings{addr: ":1", data: abs("d"), origins: []string{"*"}}, ""},
 		{[]string{"-cors", "http://a.example, http://b.example", "-inMemory"}, settings{addr: ":8000", origins: []string{"http://a.example", "http://b.example"}}, ""},
-		{[]string{"-cors", ""}, settings{addr: "127.0.0.1:8000", shared: true}, ""},
-		{[]string{"-log-format", "json"}, settings{addr: "127.0.0.1:8000", shared: true, origins: []string{"*"}, logJSON: true}, ""},
+		{[]string{"-cors", ""}, settings{addr: "127.0.0.1:8000"}, ""},
+		{[]string{"-log-format", "json"}, settings{addr: "127.0.0.1:8000", origins: []string{"*"}, logJSON: true}, ""},
 
 		{[]string{"-addr", ":1", "-port", "2"}, settings{}, "-addr and -port cannot be used together"},
 		{[]string{"-inMemory", "-dbPath", "d"}, settings{}, "-inMemory and -dbPath cannot be used together"},
@@ -289,6 +289,13 @@ func createTable(t *testing.T, c *dynamodb.Client, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// With -delayTransientStatuses the table is CREATING for a while.
+	w := dynamodb.NewTableExistsWaiter(c, func(o *dynamodb.TableExistsWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 50*time.Millisecond, 200*time.Millisecond
+	})
+	if err := w.Wait(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestRequestLog drives the binary with -log-requests in each format and
@@ -301,6 +308,7 @@ func TestRequestLog(t *testing.T) {
 	}
 	want := []line{
 		{"CreateTable", "Logged", "200", ""},
+		{"DescribeTable", "Logged", "200", ""}, // createTable waits for ACTIVE
 		{"PutItem", "Logged", "200", ""},
 		{"GetItem", "Missing", "400", "ResourceNotFoundException"},
 		{"BatchWriteItem", "Logged", "200", ""},

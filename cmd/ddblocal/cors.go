@@ -3,40 +3,53 @@ package main
 import (
 	"net/http"
 	"slices"
-	"strings"
 )
 
-// corsExposed are the response headers a browser's JavaScript SDK reads.
-const corsExposed = "x-amzn-RequestId, x-amz-crc32, x-amz-id-2"
-
-// allowCORS wraps next with cross-origin resource sharing, as DynamoDB
-// Local's -cors flag does: a request from an origin in origins ("*" allows
-// any) gets the CORS headers, and a preflight request is answered here.
-// With no origins, next is returned as it is.
+// allowCORS restricts cross-origin resource sharing to origins, as DynamoDB
+// Local's -cors flag does. The server itself answers CORS for every origin,
+// as DynamoDB does ("*", the default, keeps that); a request from an origin
+// not in the list is passed on without its Origin header, so it gets no
+// CORS headers, and an allowed origin is named in Access-Control-Allow-Origin.
 func allowCORS(next http.Handler, origins []string) http.Handler {
-	if len(origins) == 0 {
+	if slices.Contains(origins, "*") {
 		return next
 	}
-	anyOrigin := slices.Contains(origins, "*")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
-		if origin == "" || !anyOrigin && !slices.Contains(origins, origin) {
+		switch {
+		case origin == "":
 			next.ServeHTTP(w, r)
-			return
-		}
-		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", origin)
-		h.Add("Vary", "Origin")
-		h.Set("Access-Control-Expose-Headers", corsExposed)
-		if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
+		case slices.Contains(origins, origin):
+			next.ServeHTTP(&originWriter{ResponseWriter: w, origin: origin}, r)
+		default:
+			r.Header.Del("Origin")
 			next.ServeHTTP(w, r)
-			return
 		}
-		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
-			h.Set("Access-Control-Allow-Headers", strings.TrimSpace(req))
-		}
-		h.Set("Access-Control-Max-Age", "86400")
-		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// originWriter names origin instead of "*" in the CORS headers of the
+// response written through it.
+type originWriter struct {
+	http.ResponseWriter
+	origin string
+	done   bool
+}
+
+func (o *originWriter) WriteHeader(status int) {
+	if !o.done {
+		o.done = true
+		if h := o.Header(); h.Get("Access-Control-Allow-Origin") != "" {
+			h.Set("Access-Control-Allow-Origin", o.origin)
+			h.Add("Vary", "Origin")
+		}
+	}
+	o.ResponseWriter.WriteHeader(status)
+}
+
+func (o *originWriter) Write(p []byte) (int, error) {
+	if !o.done {
+		o.WriteHeader(http.StatusOK)
+	}
+	return o.ResponseWriter.Write(p)
 }

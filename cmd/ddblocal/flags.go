@@ -57,7 +57,7 @@ func defineFlags(fs *flag.FlagSet) *extraFlags {
 	fs.BoolVar(&x.inMemory, "inMemory", false, dl+"keep data in memory only")
 	fs.StringVar(&x.dbPath, "dbPath", "", dl+"keep data in `DIR` (default: the current directory, unless -inMemory)")
 	fs.BoolVar(&x.sharedDb, "sharedDb", false, dl+"one namespace of tables for all regions (without it, each region has its own)")
-	fs.BoolVar(&x.delayTransient, "delayTransientStatuses", false, dl+"accepted; tables are ACTIVE at once")
+	fs.BoolVar(&x.delayTransient, "delayTransientStatuses", false, dl+"keep tables and indexes in their transient states (CREATING, UPDATING, DELETING) for 500ms unless -create-delay/-delete-delay/-update-delay say otherwise")
 	fs.StringVar(&x.cors, "cors", "*", dl+"comma-separated `ORIGINS` allowed by CORS, * for any, empty for none")
 	fs.BoolVar(&x.optimizeDb, "optimizeDbBeforeStartup", false, dl+"accepted and ignored (needs -dbPath)")
 	fs.BoolVar(&x.disableTelemetry, "disableTelemetry", false, dl+"accepted and ignored: ddblocal sends no telemetry")
@@ -114,10 +114,10 @@ func (x *extraFlags) settings(fs *flag.FlagSet, addr, data string) (settings, er
 	for _, name := range dynamoDBLocalFlags {
 		compat = compat || set[name]
 	}
-	s := settings{addr: addr, data: data, shared: true, logJSON: x.logFormat == "json"}
+	s := settings{addr: addr, data: data, logJSON: x.logFormat == "json"}
+	s.shared = x.sharedDb
 	if compat {
 		s.addr = net.JoinHostPort("", strconv.Itoa(x.port))
-		s.shared = x.sharedDb
 		if s.data == "" && !x.inMemory {
 			s.data = "."
 		}
@@ -125,9 +125,6 @@ func (x *extraFlags) settings(fs *flag.FlagSet, addr, data string) (settings, er
 	if x.dbPath != "" {
 		s.data = x.dbPath
 	}
-	// TODO(lead): make -delayTransientStatuses (x.delayTransient) turn on
-	// the table status delays of the -create-delay flag, with DynamoDB
-	// Local's delays.
 	if set["addr"] {
 		s.addr = addr
 	}

@@ -8,8 +8,9 @@
 // Tables and items are kept in memory unless -data names a directory; then
 // they are kept in DIR/ddblocal.db and survive a restart or a crash (every
 // acknowledged write is synced to disk first). The server is the one in
-// package github.com/ddb-go/ddb/ddbtest; any region and credentials are
-// accepted.
+// package github.com/ddb-go/ddb/ddbtest; any credentials are accepted
+// (signatures are not verified), and, as in DynamoDB, each region (from
+// the request's signature) has its own tables.
 //
 // Flags:
 //
@@ -21,6 +22,9 @@
 //	-log-format F     text (default) or json
 //	-healthcheck      ask the server on the listen address for its health answer; exit 0 if healthy
 //	-version          print the version and exit
+//	-create-delay D   keep new tables CREATING for D (e.g. 500ms; default 0: at once ACTIVE)
+//	-delete-delay D   keep deleted tables DELETING for D
+//	-update-delay D   keep updated tables UPDATING (and new GSIs backfilling) for D
 //	-console          serve the web console at /console/ (default: on only when
 //	                  listening on a loopback address; -console=false turns it off)
 //	-console-write    let the console change data (default: read-only)
@@ -55,6 +59,10 @@ import (
 	"github.com/ddb-go/ddb/internal/console"
 )
 
+// transientDelay is how long -delayTransientStatuses keeps tables in their
+// transient states when no -create-delay (and so on) is given.
+const transientDelay = 500 * time.Millisecond
+
 // dataFile is the name of the store file inside the -data directory.
 const dataFile = "ddblocal.db"
 
@@ -81,6 +89,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` until shutdown")
 	extra := defineFlags(fs)
 	cons := addConsoleFlags(fs)
+	createDelay := fs.Duration("create-delay", 0, "keep new tables CREATING for `duration`")
+	deleteDelay := fs.Duration("delete-delay", 0, "keep deleted tables DELETING for `duration`")
+	updateDelay := fs.Duration("update-delay", 0, "keep updated tables UPDATING for `duration`")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -108,7 +119,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
-	var opts []ddbtest.Option
+	if extra.delayTransient {
+		for _, d := range []*time.Duration{createDelay, deleteDelay, updateDelay} {
+			if *d == 0 {
+				*d = transientDelay
+			}
+		}
+	}
+	if *createDelay < 0 || *deleteDelay < 0 || *updateDelay < 0 {
+		fmt.Fprintln(stderr, "ddblocal: delays cannot be negative")
+		return 2
+	}
+	opts := []ddbtest.Option{ddbtest.WithTableDelays(*createDelay, *deleteDelay, *updateDelay)}
 	var st ddbtest.Store
 	where := "in-memory"
 	if cfg.data != "" {
@@ -118,10 +140,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts = append(opts, ddbtest.WithStore(st))
 		where = cfg.data
 	}
-	// TODO(lead): once ddbtest keeps tables per region, wire -sharedDb:
-	//	if cfg.shared { opts = append(opts, ddbtest.WithSharedRegions()) }
-	// Until then every region shares one namespace whatever the flags say.
-	_ = cfg.shared
+	if cfg.shared {
+		opts = append(opts, ddbtest.WithSharedRegions())
+	}
 	srv, err := ddbtest.Open(opts...)
 	if err != nil {
 		if st != nil {

@@ -183,6 +183,7 @@ func TestStartErrors(t *testing.T) {
 		{"conflicting flags", []string{"-addr", "127.0.0.1:0", "-port", "0"}, 2,
 			"ddblocal: -addr and -port cannot be used together\n"},
 		{"extra argument", []string{"serve"}, 2, "ddblocal: unexpected argument \"serve\"\n"},
+		{"negative delay", []string{"-create-delay", "-1s"}, 2, "ddblocal: delays cannot be negative\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -324,5 +325,34 @@ func TestCrash(t *testing.T) {
 	}
 	if int(out.Count) < len(acked) {
 		t.Errorf("after restart, index holds %d items, want at least %d", out.Count, len(acked))
+	}
+}
+
+// TestCreateDelay: with -create-delay a new table is CREATING until the
+// delay is over, and the SDK's waiter waits for it.
+func TestCreateDelay(t *testing.T) {
+	t.Parallel()
+	url, stop := start(t, "in-memory", "-addr", "127.0.0.1:0", "-create-delay", "300ms")
+	defer stop()
+	c := client(url)
+	ctx := context.Background()
+	out, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("Slow"),
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		BillingMode:          types.BillingModePayPerRequest,
+	})
+	if err != nil || out.TableDescription.TableStatus != types.TableStatusCreating {
+		t.Fatal(out, err)
+	}
+	d, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("Slow")})
+	if err != nil || d.Table.TableStatus != types.TableStatusCreating {
+		t.Fatalf("right after CreateTable: %v %v", d, err)
+	}
+	w := dynamodb.NewTableExistsWaiter(c, func(o *dynamodb.TableExistsWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 50*time.Millisecond, 100*time.Millisecond
+	})
+	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("Slow")}, 10*time.Second); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -385,7 +385,8 @@ func gsisActive(tbl map[string]any) bool {
 }
 
 // rewriteNames prefixes the table names in req (TableName,
-// ExclusiveStartTableName and the keys of RequestItems) so that each
+// ExclusiveStartTableName, the keys of RequestItems and the table of a
+// ResourceArn) so that each
 // scenario has its own tables. A name starting with "!" is sent as is,
 // without the "!".
 func rewriteNames(req obj, prefix string) obj {
@@ -395,6 +396,12 @@ func rewriteNames(req obj, prefix string) obj {
 		case "TableName", "ExclusiveStartTableName":
 			if s, ok := v.(string); ok {
 				v = tableName(s, prefix)
+			}
+		case "ResourceArn":
+			if s, ok := v.(string); ok {
+				if head, name, ok := strings.Cut(s, ":table/"); ok {
+					v = head + ":table/" + tableName(name, prefix)
+				}
 			}
 		case "RequestItems":
 			if m, ok := v.(obj); ok {
@@ -513,15 +520,6 @@ func clean(v any, inTable bool) any {
 				continue
 			}
 			out[k] = clean(e, inTable || k == "Table" || k == "TableDescription")
-		}
-		// ReadCapacityUnits and WriteCapacityUnits in ConsumedCapacity
-		// merely repeat CapacityUnits; dynalite predates them.
-		if cu, ok := out["CapacityUnits"]; ok {
-			for _, k := range []string{"ReadCapacityUnits", "WriteCapacityUnits"} {
-				if v, ok := out[k]; ok && canonical(v) == canonical(cu) {
-					delete(out, k)
-				}
-			}
 		}
 		if bm, ok := out["BillingModeSummary"].(map[string]any); ok && bm["BillingMode"] == "PROVISIONED" {
 			delete(out, "BillingModeSummary") // see DIFFERENCES.md
