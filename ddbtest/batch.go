@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
 )
@@ -70,23 +71,37 @@ func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 	}
 	names := sortedNames(in.RequestItems)
 	preps := make([]prepared, len(names))
+	// What needs no table, for every table, before any table lookup.
 	for i, name := range names {
-		name := name
 		rt := in.RequestItems[name]
 		legacy := legacyParams{AttributesToGet: rt.AttributesToGet}
 		if err := legacy.check(expression{"ProjectionExpression", rt.ProjectionExpression}); err != nil {
 			return nil, err
 		}
+		ep := exprParams{ExpressionAttributeNames: rt.ExpressionAttributeNames}
+		if err := ep.usage(expression{"ProjectionExpression", rt.ProjectionExpression}); err != nil {
+			return nil, err
+		}
+		var proj projection
+		for _, k := range rt.Keys {
+			p, err := newGet(k, rt.ProjectionExpression, &ep)
+			if err != nil {
+				return nil, err
+			}
+			proj = p
+		}
+		preps[i] = prepared{rt: rt, proj: proj}
+	}
+	for i, name := range names {
+		name := name
 		t, err := s.getTable(&name)
 		if err != nil {
 			return nil, err
 		}
-		ep := exprParams{ExpressionAttributeNames: rt.ExpressionAttributeNames}
-		var proj projection
 		seen := map[string]bool{}
-		keys := make([][]byte, len(rt.Keys))
-		for j, k := range rt.Keys {
-			p, key, err := s.prepareGet(t, k, rt.ProjectionExpression, &ep)
+		keys := make([][]byte, len(preps[i].rt.Keys))
+		for j, k := range preps[i].rt.Keys {
+			key, err := t.keyOf(k)
 			if err != nil {
 				return nil, err
 			}
@@ -94,9 +109,9 @@ func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 				return nil, validationError("Provided list of item keys contains duplicates")
 			}
 			seen[string(key)] = true
-			proj, keys[j] = p, key
+			keys[j] = key
 		}
-		preps[i] = prepared{t: t, rt: rt, proj: proj, keys: keys}
+		preps[i].t, preps[i].keys = t, keys
 	}
 	var skip []bool
 	if f := s.regions.faults.Load(); f != nil {
@@ -186,7 +201,7 @@ type batchWriteInput struct {
 
 func (s *Server) batchWriteItem(body []byte) ([]byte, error) {
 	var in batchWriteInput
-	if err := decodeRequest(body, &in); err != nil {
+	if err := decodeFields(body, in.field); err != nil {
 		return nil, err
 	}
 	if err := checkBatch(in.ReturnConsumedCapacity, len(in.RequestItems)); err != nil {
@@ -204,20 +219,16 @@ func (s *Server) batchWriteItem(body []byte) ([]byte, error) {
 	}
 	names := sortedNames(in.RequestItems)
 	ops := make([][]*writeOp, len(names))
+	// What needs no table, for every table, before any table lookup.
 	for i, name := range names {
-		name := name
-		t, err := s.getTable(&name)
-		if err != nil {
-			return nil, err
-		}
-		seen := map[string]bool{}
 		for _, r := range in.RequestItems[name] {
 			var op *writeOp
+			var err error
 			switch {
 			case r.PutRequest != nil && r.DeleteRequest == nil:
-				op, err = s.preparePut(t, r.PutRequest.Item, nil, &exprParams{})
+				op, err = newPut(r.PutRequest.Item, nil, &exprParams{}, nil)
 			case r.DeleteRequest != nil && r.PutRequest == nil:
-				op, err = s.prepareKeyed(t, opDelete, r.DeleteRequest.Key, nil, nil, &exprParams{})
+				op, err = newKeyed(opDelete, r.DeleteRequest.Key, nil, nil, &exprParams{}, nil)
 			case r.DeleteRequest == nil: // an empty WriteRequest: DynamoDB's message
 				err = validationError("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
 			default:
@@ -226,11 +237,24 @@ func (s *Server) batchWriteItem(body []byte) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
+			ops[i] = append(ops[i], op)
+		}
+	}
+	for i, name := range names {
+		name := name
+		t, err := s.getTable(&name)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		for _, op := range ops[i] {
+			if err := op.bind(t); err != nil {
+				return nil, batchKeyError(err)
+			}
 			if seen[string(op.key)] {
 				return nil, validationError("Provided list of item keys contains duplicates")
 			}
 			seen[string(op.key)] = true
-			ops[i] = append(ops[i], op)
 		}
 	}
 	var skip []bool
@@ -275,6 +299,16 @@ func (s *Server) batchWriteItem(body []byte) ([]byte, error) {
 	b = append(b, ui...)
 	b = appendCapacities(b, caps, in.ReturnConsumedCapacity)
 	return append(b, '}'), nil
+}
+
+// batchKeyError is err as BatchWriteItem reports it: an item without its
+// key attributes, or with one of the wrong type, does not match the
+// schema (dynalite's record of DynamoDB).
+func batchKeyError(err error) error {
+	if ae, ok := err.(*apiError); ok && (strings.Contains(ae.msg, "Missing the key") || strings.Contains(ae.msg, "Type mismatch for key")) {
+		return validationError("The provided key element does not match the schema")
+	}
+	return err
 }
 
 // itoa is strconv.Itoa, short.

@@ -192,3 +192,40 @@ func BenchmarkServe(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 }
+
+// opBodies are pre-encoded requests of each hot operation, for measuring
+// the server's cost per operation.
+var opBodies = []struct{ op, body string }{
+	{"PutItem", mixBodies[0].body},
+	{"GetItem", mixBodies[1].body},
+	{"Query", mixBodies[2].body},
+	{"UpdateItem", `{"TableName":"bench","Key":{"pk":{"S":"p7"},"sk":{"N":"133"}},"UpdateExpression":"SET #c = #c + :one","ExpressionAttributeNames":{"#c":"count"},"ExpressionAttributeValues":{":one":{"N":"1"}}}`},
+	{"BatchWriteItem", `{"RequestItems":{"bench":[` + strings.TrimSuffix(strings.Repeat(`{"PutRequest":{"Item":{"pk":{"S":"p8"},"sk":{"N":"1"},"name":{"S":"some name of an item"},"count":{"N":"12345"},"flag":{"BOOL":true}}}},`, 1)+
+		`{"PutRequest":{"Item":{"pk":{"S":"p8"},"sk":{"N":"2"},"name":{"S":"some name of an item"},"count":{"N":"12345"}}}},{"PutRequest":{"Item":{"pk":{"S":"p8"},"sk":{"N":"3"},"name":{"S":"some name of an item"}}}},{"DeleteRequest":{"Key":{"pk":{"S":"p8"},"sk":{"N":"4"}}}},`, ",") + `]}}`},
+	{"BatchGetItem", `{"RequestItems":{"bench":{"Keys":[{"pk":{"S":"p7"},"sk":{"N":"1"}},{"pk":{"S":"p7"},"sk":{"N":"2"}},{"pk":{"S":"p7"},"sk":{"N":"3"}},{"pk":{"S":"p7"},"sk":{"N":"4"}}]}}}`},
+}
+
+// BenchmarkServeOps measures the server's own cost of each hot operation,
+// calling its request handler directly (no client, no HTTP).
+func BenchmarkServeOps(b *testing.B) {
+	srv := NewUnstartedServer()
+	defer srv.Close()
+	mkTable(b, srv.Client(), "bench", "N")
+	for i := 0; i < 256; i++ {
+		put(b, srv.Client(), "bench", item{"pk": s("p7"), "sk": n(fmt.Sprint(i)), "name": s("some name of an item"), "count": n("12345")})
+	}
+	for _, o := range opBodies {
+		b.Run(o.op, func(b *testing.B) {
+			req, _ := http.NewRequest("POST", "/", nil)
+			req.Header.Set("X-Amz-Target", "DynamoDB_20120810."+o.op)
+			body := []byte(o.body)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if status, out := srv.serve(ctx, req, body); status != 200 {
+					b.Fatalf("%s: %s", o.op, out)
+				}
+			}
+		})
+	}
+}

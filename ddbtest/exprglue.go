@@ -60,13 +60,14 @@ func (e *exprEnv) parseUpdate(src string) (updater, error) {
 	return expr.ParseUpdate(src, &e.env)
 }
 
-// parseKeyCondition parses a key condition and binds it to the key
-// schema (hash, rng) of the table or index queried.
-func (e *exprEnv) parseKeyCondition(src string, hash, rng keyAttr) (*keyCond, error) {
-	kc, err := expr.ParseKeyCondition(src, &e.env)
-	if err != nil {
-		return nil, err
-	}
+// parseKeyCondition parses a key condition, without its table.
+func (e *exprEnv) parseKeyCondition(src string) (*expr.KeyCondition, error) {
+	return expr.ParseKeyCondition(src, &e.env)
+}
+
+// bindKeyCondition binds a parsed key condition to the key schema (hash,
+// rng) of the table or index queried.
+func bindKeyCondition(kc *expr.KeyCondition, hash, rng keyAttr) (*keyCond, error) {
 	if err := kc.Bind(hash.name, hash.typ, rng.name, rng.typ); err != nil {
 		return nil, err
 	}

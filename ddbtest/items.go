@@ -68,6 +68,16 @@ type expression struct {
 // parameters (absent ones have a nil src), with DynamoDB's checks of
 // placeholder maps given without expressions to use them.
 func (p *exprParams) env(exprs ...expression) (*exprEnv, error) {
+	if err := p.usage(exprs...); err != nil {
+		return nil, err
+	}
+	return newEnv(p.ExpressionAttributeNames, p.ExpressionAttributeValues)
+}
+
+// usage reports placeholder maps given without the expressions that
+// would use them (exprs are the request's expression parameters), which
+// DynamoDB checks before the request's attribute values.
+func (p *exprParams) usage(exprs ...expression) error {
 	any, anyValued := false, false
 	var valued []string
 	for _, e := range exprs {
@@ -78,16 +88,16 @@ func (p *exprParams) env(exprs ...expression) (*exprEnv, error) {
 		any = any || e.src != nil
 	}
 	if p.ExpressionAttributeNames != nil && !any {
-		return nil, validationError("ExpressionAttributeNames can only be specified when using expressions")
+		return validationError("ExpressionAttributeNames can only be specified when using expressions")
 	}
 	if p.ExpressionAttributeValues != nil && len(valued) > 0 && !anyValued {
 		verb := " is null"
 		if len(valued) > 1 {
 			verb = " are null"
 		}
-		return nil, validationError("ExpressionAttributeValues can only be specified when using expressions: " + strings.Join(valued, " and ") + verb)
+		return validationError("ExpressionAttributeValues can only be specified when using expressions: " + strings.Join(valued, " and ") + verb)
 	}
-	return newEnv(p.ExpressionAttributeNames, p.ExpressionAttributeValues)
+	return nil
 }
 
 // condOf parses an optional condition.
@@ -569,28 +579,24 @@ func checkConsumedCapacity(rc string) error {
 
 func wantCapacity(rc string) bool { return rc == "TOTAL" || rc == "INDEXES" }
 
-// validateNewItem validates an item to be written whole and returns its
-// record and size.
-func (t *table) validateNewItem(item av.Item) (key, rec []byte, size int, err error) {
-	if item == nil {
-		return nil, nil, 0, validationError("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null")
-	}
+// checkNewItem validates an item to be written whole, without its table,
+// and returns its size; between runs after its attribute values are
+// checked, before its size is (DynamoDB's order).
+func checkNewItem(item av.Item, between func() error) (size int, err error) {
 	if err := av.ValidateItem(item); err != nil {
-		return nil, nil, 0, err
+		return 0, err
+	}
+	if between != nil {
+		if err := between(); err != nil {
+			return 0, err
+		}
 	}
 	// Like DynamoDB (and dynalite), the size is checked before the keys.
 	size = av.ItemSize(item)
 	if size > av.MaxItemSize {
-		return nil, nil, 0, validationError("Item size has exceeded the maximum allowed size")
+		return 0, validationError("Item size has exceeded the maximum allowed size")
 	}
-	key, err = t.itemKey(item)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	if err := t.locked(false, func() error { return t.checkIndexKeys(item) }); err != nil {
-		return nil, nil, 0, err
-	}
-	return key, makeRecord(item, size), size, nil
+	return size, nil
 }
 
 type putItemInput struct {
@@ -632,12 +638,9 @@ var writeReturnValues = [...]string{"ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATE
 
 // writeItem serves PutItem, DeleteItem or UpdateItem (kind) once its
 // request is decoded: w holds the members they share, item is PutItem's
-// Item and updSrc UpdateItem's UpdateExpression.
+// Item and updSrc UpdateItem's UpdateExpression. Everything that can be
+// judged without the table is checked before the table is looked up.
 func (s *Server) writeItem(kind writeKind, w *writeFields, item av.Item, updSrc *string) ([]byte, error) {
-	t, err := s.getTable(w.TableName)
-	if err != nil {
-		return nil, err
-	}
 	retOld, err := commonChecks(&w.legacyParams, w.ReturnConsumedCapacity, w.ReturnValuesOnConditionCheckFailure,
 		expression{"UpdateExpression", updSrc}, expression{"ConditionExpression", w.ConditionExpression})
 	if err != nil {
@@ -648,16 +651,21 @@ func (s *Server) writeItem(kind writeKind, w *writeFields, item av.Item, updSrc 
 	if update {
 		allowed = writeReturnValues[:]
 	}
-	if err := checkReturnValues(w.ReturnValues, allowed...); err != nil {
-		return nil, err
-	}
+	checkRV := func() error { return checkReturnValues(w.ReturnValues, allowed...) }
 	var op *writeOp
 	if kind == opPut {
-		op, err = s.preparePut(t, item, w.ConditionExpression, &w.exprParams)
+		op, err = newPut(item, w.ConditionExpression, &w.exprParams, checkRV)
 	} else {
-		op, err = s.prepareKeyed(t, kind, w.Key, w.ConditionExpression, updSrc, &w.exprParams)
+		op, err = newKeyed(kind, w.Key, w.ConditionExpression, updSrc, &w.exprParams, checkRV)
 	}
 	if err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(w.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if err := op.bind(t); err != nil {
 		return nil, err
 	}
 	op.returnOld = retOld
@@ -673,8 +681,30 @@ func (s *Server) writeItem(kind writeKind, w *writeFields, item av.Item, updSrc 
 	return writeResponse(w.ReturnValues, res, c, w.ReturnConsumedCapacity, upd), nil
 }
 
+// preparePut prepares a put of item into t.
 func (s *Server) preparePut(t *table, item av.Item, condSrc *string, p *exprParams) (*writeOp, error) {
-	env, err := p.env(expression{"ConditionExpression", condSrc})
+	op, err := newPut(item, condSrc, p, nil)
+	if err == nil {
+		err = op.bind(t)
+	}
+	return op, err
+}
+
+// newPut does the checks of a put that need no table: the item, then its
+// condition; between runs after the item's attribute values are checked.
+func newPut(item av.Item, condSrc *string, p *exprParams, between func() error) (*writeOp, error) {
+	exprs := []expression{{"ConditionExpression", condSrc}}
+	if err := p.usage(exprs...); err != nil {
+		return nil, err
+	}
+	if item == nil {
+		return nil, validationError("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null")
+	}
+	size, err := checkNewItem(item, between)
+	if err != nil {
+		return nil, err
+	}
+	env, err := p.env(exprs...)
 	if err != nil {
 		return nil, err
 	}
@@ -685,11 +715,32 @@ func (s *Server) preparePut(t *table, item av.Item, condSrc *string, p *exprPara
 	if err := finishEnv(env); err != nil {
 		return nil, err
 	}
-	key, rec, size, err := t.validateNewItem(item)
-	if err != nil {
-		return nil, err
+	return &writeOp{kind: opPut, item: item, size: size, cond: cond}, nil
+}
+
+// bind does the checks of op that need its table t: the key against the
+// key schema, index keys, updates of key attributes.
+func (op *writeOp) bind(t *table) (err error) {
+	op.t = t
+	switch op.kind {
+	case opPut:
+		if op.key, err = t.itemKey(op.item); err != nil {
+			return err
+		}
+		if err := t.locked(false, func() error { return t.checkIndexKeys(op.item) }); err != nil {
+			return err
+		}
+		op.rec = makeRecord(op.item, op.size)
+		return nil
+	case opUpdate:
+		for _, a := range op.upd.Attributes() {
+			if a == t.hash.name || a == t.rng.name {
+				return validationError("One or more parameter values were invalid: Cannot update attribute " + a + ". This attribute is part of the key")
+			}
+		}
 	}
-	return &writeOp{t: t, kind: opPut, key: key, item: item, rec: rec, size: size, cond: cond}, nil
+	op.key, err = t.keyOf(op.keyItem)
+	return err
 }
 
 // writeResponse renders the response of PutItem, DeleteItem or UpdateItem.
@@ -742,17 +793,21 @@ func (s *Server) getItem(body []byte) ([]byte, error) {
 	if err := decodeFields(body, in.field); err != nil {
 		return nil, err
 	}
-	t, err := s.getTable(in.TableName)
-	if err != nil {
-		return nil, err
-	}
 	if err := in.legacyParams.check(expression{"ProjectionExpression", in.ProjectionExpression}); err != nil {
 		return nil, err
 	}
 	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
-	proj, key, err := s.prepareGet(t, in.Key, in.ProjectionExpression, &in.exprParams)
+	proj, err := newGet(in.Key, in.ProjectionExpression, &in.exprParams)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	key, err := t.keyOf(in.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -782,27 +837,47 @@ func (s *Server) getItem(body []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// prepareGet validates a key and parses a projection.
+// prepareGet validates a key of t and parses a projection.
 func (s *Server) prepareGet(t *table, keyItem av.Item, projSrc *string, p *exprParams) (projection, []byte, error) {
-	env, err := p.env(expression{"ProjectionExpression", projSrc})
+	proj, err := newGet(keyItem, projSrc, p)
 	if err != nil {
-		return nil, nil, err
-	}
-	proj, err := projOf(env, projSrc)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := finishEnv(env); err != nil {
-		return nil, nil, err
-	}
-	if keyItem == nil {
-		return nil, nil, validationError("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null")
-	}
-	if err := av.ValidateItem(keyItem); err != nil {
 		return nil, nil, err
 	}
 	key, err := t.keyOf(keyItem)
 	return proj, key, err
+}
+
+// checkKeyValues checks, without the table, the placeholder maps of a
+// request (exprs are its expressions) and then the values of its Key.
+func checkKeyValues(keyItem av.Item, p *exprParams, exprs []expression) error {
+	if err := p.usage(exprs...); err != nil {
+		return err
+	}
+	if keyItem == nil {
+		return validationError("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null")
+	}
+	return av.ValidateItem(keyItem)
+}
+
+// newGet does the checks of a read of one item that need no table: the
+// key's attribute values, then the projection.
+func newGet(keyItem av.Item, projSrc *string, p *exprParams) (projection, error) {
+	exprs := []expression{{"ProjectionExpression", projSrc}}
+	if err := checkKeyValues(keyItem, p, exprs); err != nil {
+		return nil, err
+	}
+	env, err := p.env(exprs...)
+	if err != nil {
+		return nil, err
+	}
+	proj, err := projOf(env, projSrc)
+	if err != nil {
+		return nil, err
+	}
+	if err := finishEnv(env); err != nil {
+		return nil, err
+	}
+	return proj, nil
 }
 
 // appendRecord appends the item of rec, projected by proj when not nil.
@@ -826,13 +901,36 @@ func (s *Server) deleteItem(body []byte) ([]byte, error) {
 }
 
 // prepareKeyed prepares a delete, update or condition check of the item
-// at keyItem.
+// at keyItem in t.
 func (s *Server) prepareKeyed(t *table, kind writeKind, keyItem av.Item, condSrc, updSrc *string, p *exprParams) (*writeOp, error) {
-	env, err := p.env(expression{"UpdateExpression", updSrc}, expression{"ConditionExpression", condSrc})
+	op, err := newKeyed(kind, keyItem, condSrc, updSrc, p, nil)
+	if err == nil {
+		err = op.bind(t)
+	}
+	return op, err
+}
+
+// newKeyed does the checks of a delete, update or condition check that
+// need no table: the key's attribute values, then the expressions;
+// between runs after the key's values are checked.
+func newKeyed(kind writeKind, keyItem av.Item, condSrc, updSrc *string, p *exprParams, between func() error) (*writeOp, error) {
+	exprs := []expression{{"ConditionExpression", condSrc}}
+	if kind == opUpdate {
+		exprs = []expression{{"UpdateExpression", updSrc}, {"ConditionExpression", condSrc}}
+	}
+	if err := checkKeyValues(keyItem, p, exprs); err != nil {
+		return nil, err
+	}
+	if between != nil {
+		if err := between(); err != nil {
+			return nil, err
+		}
+	}
+	env, err := p.env(exprs...)
 	if err != nil {
 		return nil, err
 	}
-	op := &writeOp{t: t, kind: kind, keyItem: keyItem}
+	op := &writeOp{kind: kind, keyItem: keyItem}
 	if kind == opUpdate {
 		if updSrc == nil {
 			// An UpdateItem without an update expression only creates the
@@ -841,25 +939,11 @@ func (s *Server) prepareKeyed(t *table, kind writeKind, keyItem av.Item, condSrc
 		} else if op.upd, err = env.parseUpdate(*updSrc); err != nil {
 			return nil, err
 		}
-		for _, a := range op.upd.Attributes() {
-			if a == t.hash.name || a == t.rng.name {
-				return nil, validationError("One or more parameter values were invalid: Cannot update attribute " + a + ". This attribute is part of the key")
-			}
-		}
 	}
 	if op.cond, err = condOf(env, "ConditionExpression", condSrc); err != nil {
 		return nil, err
 	}
 	if err := finishEnv(env); err != nil {
-		return nil, err
-	}
-	if keyItem == nil {
-		return nil, validationError("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null")
-	}
-	if err := av.ValidateItem(keyItem); err != nil {
-		return nil, err
-	}
-	if op.key, err = t.keyOf(keyItem); err != nil {
 		return nil, err
 	}
 	return op, nil

@@ -20,6 +20,9 @@ const (
 	nsCoral     = "com.amazon.coral.service#"
 	nsValidate  = "com.amazon.coral.validate#"
 	typeValidat = nsValidate + "ValidationException"
+	// typeSerialization is the exception of a body that is not JSON or
+	// holds a member of the wrong JSON type; its body spells "Message".
+	typeSerialization = nsCoral + "SerializationException"
 )
 
 // apiError is an error answered to the client in DynamoDB's wire shape.
@@ -45,7 +48,7 @@ func validationError(msg string) *apiError {
 }
 
 func serializationError(msg string) *apiError {
-	return &apiError{status: 400, typ: nsCoral + "SerializationException", msg: msg}
+	return &apiError{status: 400, typ: typeSerialization, msg: msg}
 }
 
 func dynamoError(name, msg string) *apiError {
@@ -107,11 +110,11 @@ func typeErrorMessage(te *json.UnmarshalTypeError) string {
 	case "array":
 		return "Start of list found where not expected"
 	case "string":
-		return "STRING_VALUE can not be converted to " + goTypeName(te.Type.String())
+		return "STRING_VALUE cannot be converted to " + goTypeName(te.Type.String())
 	case "number":
-		return "NUMBER_VALUE can not be converted to " + goTypeName(te.Type.String())
+		return "NUMBER_VALUE cannot be converted to " + goTypeName(te.Type.String())
 	case "bool":
-		return "TRUE_VALUE can not be converted to " + goTypeName(te.Type.String())
+		return "TRUE_VALUE cannot be converted to " + goTypeName(te.Type.String())
 	}
 	return "Unexpected value type in payload"
 }
@@ -134,7 +137,7 @@ func encodeError(e *apiError) []byte {
 	b = append(b, `{"__type":`...)
 	b = strconv.AppendQuote(b, e.typ)
 	if e.msg != "" || e.reasons != nil {
-		if e.reasons != nil {
+		if e.reasons != nil || e.typ == typeSerialization {
 			b = append(b, `,"Message":`...)
 		} else {
 			b = append(b, `,"message":`...)
@@ -246,6 +249,11 @@ func (s *Server) serve(ctx context.Context, req *http.Request, body []byte) (sta
 		if e := f.before(ctx, opName); e != nil {
 			return e.status, encodeError(e)
 		}
+	}
+	body, err := validateRequest(opName, body)
+	if err != nil {
+		e := asAPIError(err)
+		return e.status, encodeError(e)
 	}
 	ns, err := s.namespace(requestRegion(req))
 	if err != nil {

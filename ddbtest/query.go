@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
+	"github.com/ddb-go/ddb/ddbtest/internal/expr"
 )
 
 // pageBytes is DynamoDB's limit on the data a Query or Scan evaluates for
@@ -102,6 +103,17 @@ func (r *keyRange) bounds(p []byte) (from, before []byte) {
 	return from, before
 }
 
+// keyCount is the number of distinct key attributes of the table and of
+// the index read.
+func (p *readPlan) keyCount() int {
+	names := map[string]bool{p.t.hash.name: true, p.t.rng.name: true}
+	if p.ix != nil {
+		names[p.ix.hash.name], names[p.ix.rng.name] = true, true
+	}
+	delete(names, "")
+	return len(names)
+}
+
 // keySchemaOf returns the hash and range attributes a read walks.
 func (p *readPlan) keySchema() (hash, rng keyAttr) {
 	if p.ix != nil {
@@ -110,97 +122,106 @@ func (p *readPlan) keySchema() (hash, rng keyAttr) {
 	return p.t.hash, p.t.rng
 }
 
-// prepareRead does what Query and Scan share: table, index, Select,
-// Limit, projection, filter.
-func (s *Server) prepareRead(in *readInput, isQuery bool, keyCond *string) (*readPlan, *exprEnv, error) {
-	t, err := s.getTable(in.TableName)
-	if err != nil {
-		return nil, nil, err
-	}
-	exprs := []expression{{"ProjectionExpression", in.ProjectionExpression}, {"FilterExpression", in.FilterExpression}}
-	if isQuery {
-		exprs = append(exprs, expression{"KeyConditionExpression", keyCond})
-	}
-	if err := in.legacyParams.check(exprs...); err != nil {
-		return nil, nil, err
-	}
-	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
-		return nil, nil, err
-	}
-	p := &readPlan{t: t, tree: t.tree, forward: true, consist: in.ConsistentRead, capMode: in.ReturnConsumedCapacity}
-	if in.Limit != nil {
-		if *in.Limit < 1 {
-			return nil, nil, validationError("1 validation error detected: Value '" + strconv.Itoa(*in.Limit) + "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")
-		}
-		p.limit = *in.Limit
-	}
-	t.mu.RLock()
-	if in.IndexName != nil {
-		p.ix = t.findIndex(*in.IndexName)
-		if p.ix == nil {
-			t.mu.RUnlock()
-			return nil, nil, validationError("The table does not have the specified index: " + *in.IndexName)
-		}
-		p.tree = p.ix.tree
-	}
-	t.mu.RUnlock()
-	if p.ix != nil && t.backfilling(p.ix.name, s.clock()) {
-		return nil, nil, validationError("Cannot read from backfilling global secondary index: " + p.ix.name)
-	}
-	if p.ix != nil && p.ix.global && in.ConsistentRead {
-		return nil, nil, validationError("Consistent reads are not supported on global secondary indexes")
-	}
-	switch in.Select {
-	case "", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "COUNT", "SPECIFIC_ATTRIBUTES":
-	default:
-		return nil, nil, validationError("1 validation error detected: Value '" + in.Select + "' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]")
-	}
+// prepareRead does what Query and Scan share. First what needs no table,
+// in DynamoDB's order: Select, legacy and expression parameters, the
+// starting key's values, the operation's own checks (pre), the filter and
+// projection, then the operation's own expressions (parse) and unused
+// placeholders. Then the table, its index, and what depends on them.
+func (s *Server) prepareRead(in *readInput, exprs []expression, pre func() error, parse func(*exprEnv) error) (*readPlan, error) {
 	if in.ProjectionExpression != nil && in.Select != "" && in.Select != "SPECIFIC_ATTRIBUTES" {
 		what := in.Select
 		if what == "COUNT" {
 			what = "only the Count"
 		}
-		return nil, nil, validationError("1 validation error detected: Cannot specify the ProjectionExpression when choosing to get " + what)
+		return nil, validationError("1 validation error detected: Cannot specify the ProjectionExpression when choosing to get " + what)
 	}
 	switch in.Select {
 	case "SPECIFIC_ATTRIBUTES":
 		if in.ProjectionExpression == nil {
-			return nil, nil, validationError("1 validation error detected: Value 'SPECIFIC_ATTRIBUTES' at 'select' failed to satisfy constraint: Select type SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet")
+			return nil, validationError("1 validation error detected: Value 'SPECIFIC_ATTRIBUTES' at 'select' failed to satisfy constraint: Select type SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet")
 		}
 	case "ALL_PROJECTED_ATTRIBUTES":
-		if p.ix == nil {
-			return nil, nil, validationError("1 validation error detected: ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+		if in.IndexName == nil {
+			return nil, validationError("1 validation error detected: ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
 		}
-	case "ALL_ATTRIBUTES":
-		if p.ix != nil && p.ix.projType != "ALL" {
-			if p.ix.global {
-				return nil, nil, validationError("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index " + p.ix.name + " because its projection type is not ALL")
-			}
-			p.fullLSI = true
+	}
+	if err := in.legacyParams.check(exprs...); err != nil {
+		return nil, err
+	}
+	if err := in.exprParams.usage(exprs...); err != nil {
+		return nil, err
+	}
+	if in.ExclusiveStartKey != nil {
+		if err := av.ValidateItem(in.ExclusiveStartKey); err != nil {
+			return nil, err
 		}
-	case "COUNT":
-		p.count = true
+	}
+	if err := pre(); err != nil {
+		return nil, err
+	}
+	p := &readPlan{forward: true, consist: in.ConsistentRead, capMode: in.ReturnConsumedCapacity, count: in.Select == "COUNT"}
+	if in.Limit != nil {
+		p.limit = *in.Limit
 	}
 	env, err := in.exprParams.env(exprs...)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if p.filter, err = condOf(env, "FilterExpression", in.FilterExpression); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if p.proj, err = projOf(env, in.ProjectionExpression); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return p, env, nil
+	if err := parse(env); err != nil {
+		return nil, err
+	}
+	if err := finishEnv(env); err != nil {
+		return nil, err
+	}
+	t, err := s.getTable(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	p.t, p.tree = t, t.tree
+	t.mu.RLock()
+	if in.IndexName != nil {
+		p.ix = t.findIndex(*in.IndexName)
+		if p.ix == nil {
+			t.mu.RUnlock()
+			return nil, validationError("The table does not have the specified index: " + *in.IndexName)
+		}
+		p.tree = p.ix.tree
+	}
+	t.mu.RUnlock()
+	if p.ix != nil && t.backfilling(p.ix.name, s.clock()) {
+		return nil, validationError("Cannot read from backfilling global secondary index: " + p.ix.name)
+	}
+	if p.ix != nil && p.ix.global && in.ConsistentRead {
+		return nil, validationError("Consistent reads are not supported on global secondary indexes")
+	}
+	if in.Select == "ALL_ATTRIBUTES" && p.ix != nil && p.ix.projType != "ALL" {
+		if p.ix.global {
+			return nil, validationError("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index " + p.ix.name + " because its projection type is not ALL")
+		}
+		p.fullLSI = true
+	}
+	return p, nil
 }
 
 // startKey converts an ExclusiveStartKey into the tree key to resume
 // after.
-func (p *readPlan) startKey(esk av.Item) ([]byte, error) {
+// A Query's starting key with the wrong number of attributes is reported
+// without detail, before its attributes are checked (as dynalite records
+// DynamoDB doing).
+func (p *readPlan) startKey(esk av.Item, isQuery bool) ([]byte, error) {
 	if err := av.ValidateItem(esk); err != nil {
 		return nil, err
 	}
 	t := p.t
+	if isQuery && len(esk) != p.keyCount() {
+		return nil, validationError("The provided starting key is invalid")
+	}
 	want := 1
 	if t.rng.name != "" {
 		want++
@@ -430,19 +451,23 @@ func (s *Server) query(body []byte) ([]byte, error) {
 	if err := decodeFields(body, in.field); err != nil {
 		return nil, err
 	}
-	p, env, err := s.prepareRead(&in.readInput, true, in.KeyConditionExpression)
+	var parsed *expr.KeyCondition
+	exprs := []expression{{"ProjectionExpression", in.ProjectionExpression}, {"FilterExpression", in.FilterExpression}, {"KeyConditionExpression", in.KeyConditionExpression}}
+	p, err := s.prepareRead(&in.readInput, exprs, func() error {
+		if in.KeyConditionExpression == nil {
+			return validationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+		}
+		return nil
+	}, func(env *exprEnv) (err error) {
+		parsed, err = env.parseKeyCondition(*in.KeyConditionExpression)
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	if in.KeyConditionExpression == nil {
-		return nil, validationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 	}
 	hash, rng := p.keySchema()
-	kc, err := env.parseKeyCondition(*in.KeyConditionExpression, hash, rng)
+	kc, err := bindKeyCondition(parsed, hash, rng)
 	if err != nil {
-		return nil, err
-	}
-	if err := finishEnv(env); err != nil {
 		return nil, err
 	}
 	p.prefix = appendPartition(nil, kc.hashValue)
@@ -473,7 +498,7 @@ func (s *Server) query(body []byte) ([]byte, error) {
 		}
 	}
 	if in.ExclusiveStartKey != nil {
-		k, err := p.startKey(in.ExclusiveStartKey)
+		k, err := p.startKey(in.ExclusiveStartKey, true)
 		if err != nil {
 			return nil, err
 		}
@@ -511,31 +536,31 @@ func (s *Server) scan(body []byte) ([]byte, error) {
 	if err := decodeFields(body, in.field); err != nil {
 		return nil, err
 	}
-	p, env, err := s.prepareRead(&in.readInput, false, nil)
+	seg, total := 0, 1
+	exprs := []expression{{"ProjectionExpression", in.ProjectionExpression}, {"FilterExpression", in.FilterExpression}}
+	p, err := s.prepareRead(&in.readInput, exprs, func() error {
+		switch {
+		case in.Segment != nil && in.TotalSegments == nil:
+			return validationError("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
+		case in.Segment == nil && in.TotalSegments != nil:
+			return validationError("The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
+		case in.Segment != nil:
+			seg, total = *in.Segment, *in.TotalSegments
+			if total > 1000000 {
+				return validationError("1 validation error detected: Value '" + strconv.Itoa(total) + "' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000")
+			}
+			if seg >= total {
+				return validationError("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " + strconv.Itoa(seg) + " is not less than TotalSegments: " + strconv.Itoa(total))
+			}
+		}
+		return nil
+	}, func(*exprEnv) error { return nil })
 	if err != nil {
 		return nil, err
 	}
-	if err := finishEnv(env); err != nil {
-		return nil, err
-	}
-	seg, total := 0, 1
-	switch {
-	case in.Segment != nil && in.TotalSegments == nil:
-		return nil, validationError("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
-	case in.Segment == nil && in.TotalSegments != nil:
-		return nil, validationError("The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
-	case in.Segment != nil:
-		seg, total = *in.Segment, *in.TotalSegments
-		if total < 1 || total > 1000000 {
-			return nil, validationError("1 validation error detected: Value '" + strconv.Itoa(total) + "' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000")
-		}
-		if seg < 0 || seg >= total {
-			return nil, validationError("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " + strconv.Itoa(seg) + " is not less than TotalSegments: " + strconv.Itoa(total))
-		}
-	}
 	p.start, p.end = segmentBounds(seg, total)
 	if in.ExclusiveStartKey != nil {
-		k, err := p.startKey(in.ExclusiveStartKey)
+		k, err := p.startKey(in.ExclusiveStartKey, false)
 		if err != nil {
 			return nil, err
 		}

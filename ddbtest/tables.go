@@ -170,93 +170,6 @@ func validName(s string) bool {
 	return true
 }
 
-// validateTableName checks a TableName parameter like DynamoDB.
-func validateTableName(name *string, field string) error {
-	return constraintErrors(nameConstraints(name, field))
-}
-
-// nameConstraints returns DynamoDB's constraint violations of a table or
-// index name at field: the pattern first, then the length.
-func nameConstraints(name *string, field string) []string {
-	if name == nil {
-		return []string{"Value null at '" + field + "' failed to satisfy constraint: Member must not be null"}
-	}
-	var msgs []string
-	if !validName(*name) {
-		msgs = append(msgs, "Value '"+*name+"' at '"+field+"' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
-	}
-	if len(*name) < 3 {
-		msgs = append(msgs, "Value '"+*name+"' at '"+field+"' failed to satisfy constraint: Member must have length greater than or equal to 3")
-	}
-	if len(*name) > 255 {
-		msgs = append(msgs, "Value '"+*name+"' at '"+field+"' failed to satisfy constraint: Member must have length less than or equal to 255")
-	}
-	return msgs
-}
-
-// throughputConstraints returns the constraint violations of a
-// ProvisionedThroughput member at field (nil pt is absent, not invalid).
-func throughputConstraints(pt *throughputIn, field string) []string {
-	if pt == nil {
-		return nil
-	}
-	var msgs []string
-	for _, u := range []struct {
-		name string
-		v    *int64
-	}{{"writeCapacityUnits", pt.WriteCapacityUnits}, {"readCapacityUnits", pt.ReadCapacityUnits}} {
-		switch {
-		case u.v == nil:
-			msgs = append(msgs, "Value null at '"+field+"."+u.name+"' failed to satisfy constraint: Member must not be null")
-		case *u.v < 1:
-			msgs = append(msgs, "Value '"+strconv.FormatInt(*u.v, 10)+"' at '"+field+"."+u.name+"' failed to satisfy constraint: Member must have value greater than or equal to 1")
-		}
-	}
-	return msgs
-}
-
-// billingModeConstraints returns the constraint violation of a BillingMode
-// parameter ("" is absent).
-func billingModeConstraints(mode string) []string {
-	switch mode {
-	case "", "PROVISIONED", "PAY_PER_REQUEST":
-		return nil
-	}
-	return []string{"Value '" + mode + "' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"}
-}
-
-// keySchemaConstraints returns the constraint violations of the members
-// of a KeySchema at field.
-func keySchemaConstraints(ks []keyElem, field string) []string {
-	var msgs []string
-	for i, k := range ks {
-		at := "'" + field + "." + strconv.Itoa(i+1) + ".member.keyType'"
-		switch k.KeyType {
-		case "HASH", "RANGE":
-		case "":
-			msgs = append(msgs, "Value null at "+at+" failed to satisfy constraint: Member must not be null")
-		default:
-			msgs = append(msgs, "Value '"+k.KeyType+"' at "+at+" failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]")
-		}
-	}
-	return msgs
-}
-
-// indexConstraints returns the constraint violations of a secondary
-// index definition at field ("globalSecondaryIndexes.1.member", ...).
-func indexConstraints(d indexDef, field string) []string {
-	msgs := nameConstraints(d.IndexName, field+".indexName")
-	msgs = append(msgs, keySchemaConstraints(d.KeySchema, field+".keySchema")...)
-	if d.Projection != nil {
-		switch t := d.Projection.ProjectionType; t {
-		case "", "ALL", "KEYS_ONLY", "INCLUDE":
-		default:
-			msgs = append(msgs, "Value '"+t+"' at '"+field+".projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
-		}
-	}
-	return append(msgs, throughputConstraints(d.ProvisionedThroughput, field+".provisionedThroughput")...)
-}
-
 // constraintErrors renders DynamoDB's "N validation errors detected" form.
 func constraintErrors(msgs []string) error {
 	switch len(msgs) {
@@ -271,23 +184,11 @@ func constraintErrors(msgs []string) error {
 // getTableMeta is getTable for the table management operations, whose
 // ResourceNotFoundException names the table.
 func (s *Server) getTableMeta(name *string) (*table, error) {
-	if err := requireTableName(name); err != nil {
-		return nil, err
-	}
 	t, err := s.lookupTable(name)
 	if ae, ok := err.(*apiError); ok && ae.typ == nsDynamo+"ResourceNotFoundException" {
 		return nil, tableNotFoundError(*name)
 	}
 	return t, err
-}
-
-// requireTableName reports a missing TableName the way the table
-// management operations do (item operations say it is null).
-func requireTableName(name *string) error {
-	if name == nil {
-		return validationError("The parameter 'TableName' is required but was not present in the request")
-	}
-	return nil
 }
 
 // getTable returns the live table called name for an item operation, or
@@ -302,10 +203,11 @@ func (s *Server) getTable(name *string) (*table, error) {
 }
 
 // lookupTable returns the table called name, in whatever state, or
-// ResourceNotFoundException.
+// ResourceNotFoundException. The name was validated with the request
+// (validate.go).
 func (s *Server) lookupTable(name *string) (*table, error) {
-	if err := validateTableName(name, "tableName"); err != nil {
-		return nil, err
+	if name == nil {
+		return nil, validationError("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null")
 	}
 	s.mu.RLock()
 	t := s.tables[*name]
@@ -364,39 +266,8 @@ func (s *Server) createTable(body []byte) ([]byte, error) {
 }
 
 func validateCreateTable(in *createTableInput) (*tableMeta, error) {
-	if err := requireTableName(in.TableName); err != nil {
-		return nil, err
-	}
-	if err := validateTableName(in.TableName, "tableName"); err != nil {
-		return nil, err
-	}
-	// DynamoDB's constraint checks, in the order DynamoDB (and dynalite)
-	// report them, all at once.
-	var msgs []string
-	if in.AttributeDefinitions == nil {
-		msgs = append(msgs, "Value null at 'attributeDefinitions' failed to satisfy constraint: Member must not be null")
-	}
-	for i, d := range in.AttributeDefinitions {
-		if d.AttributeType != "S" && d.AttributeType != "N" && d.AttributeType != "B" {
-			msgs = append(msgs, "Value '"+d.AttributeType+"' at 'attributeDefinitions."+strconv.Itoa(i+1)+".member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]")
-		}
-	}
-	msgs = append(msgs, billingModeConstraints(in.BillingMode)...)
-	msgs = append(msgs, throughputConstraints(in.ProvisionedThroughput, "provisionedThroughput")...)
-	if in.KeySchema == nil {
-		msgs = append(msgs, "Value null at 'keySchema' failed to satisfy constraint: Member must not be null")
-	} else if len(in.KeySchema) < 1 || len(in.KeySchema) > 2 {
-		msgs = append(msgs, "Value '"+keyList(in.KeySchema)+"' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2")
-	}
-	msgs = append(msgs, keySchemaConstraints(in.KeySchema, "keySchema")...)
-	for i, d := range in.LocalSecondaryIndexes {
-		msgs = append(msgs, indexConstraints(d, "localSecondaryIndexes."+strconv.Itoa(i+1)+".member")...)
-	}
-	for i, d := range in.GlobalSecondaryIndexes {
-		msgs = append(msgs, indexConstraints(d, "globalSecondaryIndexes."+strconv.Itoa(i+1)+".member")...)
-	}
-	msgs = append(msgs, tagConstraints(in.Tags, "tags")...)
-	if err := constraintErrors(msgs); err != nil {
+	// The members' constraints were checked with the request (validate.go).
+	if err := constraintErrors(tagConstraints(in.Tags, "tags")); err != nil {
 		return nil, err
 	}
 	if err := checkAttrDefs(in.AttributeDefinitions); err != nil {
@@ -494,14 +365,6 @@ func checkAttrDefs(defs []attrDef) error {
 	return nil
 }
 
-func keyList(ks []keyElem) string {
-	var parts []string
-	for _, k := range ks {
-		parts = append(parts, "KeySchemaElement(attributeName="+k.AttributeName+", keyType="+k.KeyType+")")
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
-}
-
 // checkBilling validates a billing mode and throughput pair.
 func checkBilling(mode string, pt *throughputIn) (read, write int64, err error) {
 	if mode == "PAY_PER_REQUEST" {
@@ -547,26 +410,13 @@ func checkKeySchema(ks []keyElem, defined map[string]bool, defNames []string) er
 // checkIndexDef validates the definition of a secondary index, whose
 // constraint violations are reported at field ("globalSecondaryIndexes.1.member", ...).
 func checkIndexDef(d indexDef, field string, global, payPerReq bool, defined map[string]bool, defNames []string, names map[string]bool) (*indexMeta, error) {
-	if err := constraintErrors(indexConstraints(d, field)); err != nil {
-		return nil, err
-	}
 	name := *d.IndexName
-	if len(d.KeySchema) < 1 || len(d.KeySchema) > 2 {
-		return nil, validationError("1 validation error detected: Value '" + keyList(d.KeySchema) + "' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2")
-	}
 	if err := checkKeySchema(d.KeySchema, defined, defNames); err != nil {
 		return nil, err
 	}
-	if d.Projection == nil {
-		return nil, validationError("1 validation error detected: Value null at 'projection' failed to satisfy constraint: Member must not be null")
-	}
 	p := *d.Projection
-	switch p.ProjectionType {
-	case "ALL", "KEYS_ONLY", "INCLUDE":
-	case "":
+	if p.ProjectionType == "" {
 		return nil, validationError("One or more parameter values were invalid: Unknown ProjectionType: null")
-	default:
-		return nil, validationError("1 validation error detected: Value '" + p.ProjectionType + "' at 'projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
 	}
 	if p.NonKeyAttributes != nil && p.ProjectionType != "INCLUDE" {
 		return nil, validationError("One or more parameter values were invalid: ProjectionType is " + p.ProjectionType + ", but NonKeyAttributes is specified")
@@ -825,12 +675,6 @@ func (s *Server) deleteTable(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	if err := requireTableName(in.TableName); err != nil {
-		return nil, err
-	}
-	if err := validateTableName(in.TableName, "tableName"); err != nil {
-		return nil, err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tables[*in.TableName]
@@ -899,15 +743,7 @@ func (s *Server) listTables(body []byte) ([]byte, error) {
 	}
 	limit := 100
 	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 100 {
-			return nil, validationError("1 validation error detected: Value '" + strconv.Itoa(*in.Limit) + "' at 'limit' failed to satisfy constraint: Member must have value " + map[bool]string{true: "greater than or equal to 1", false: "less than or equal to 100"}[*in.Limit < 1])
-		}
 		limit = *in.Limit
-	}
-	if in.ExclusiveStartTableName != nil {
-		if err := validateTableName(in.ExclusiveStartTableName, "exclusiveStartTableName"); err != nil {
-			return nil, err
-		}
 	}
 	s.mu.RLock()
 	names := make([]string, 0, len(s.tables))
@@ -956,17 +792,16 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	if err := requireTableName(in.TableName); err != nil {
-		return nil, err
-	}
-	msgs := nameConstraints(in.TableName, "tableName")
-	msgs = append(msgs, billingModeConstraints(in.BillingMode)...)
-	msgs = append(msgs, throughputConstraints(in.ProvisionedThroughput, "provisionedThroughput")...)
-	if err := constraintErrors(msgs); err != nil {
-		return nil, err
+	if in.ProvisionedThroughput == nil && in.BillingMode == "" && len(in.GlobalSecondaryIndexUpdates) == 0 && in.DeletionProtectionEnabled == nil {
+		return nil, validationError("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
 	if in.BillingMode == "PROVISIONED" && in.ProvisionedThroughput == nil {
 		return nil, validationError("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
+	}
+	for _, u := range in.GlobalSecondaryIndexUpdates {
+		if u.Create == nil && u.Delete == nil && u.Update == nil {
+			return nil, validationError("One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null")
+		}
 	}
 	t, err := s.getTableMeta(in.TableName)
 	if err != nil {

@@ -165,7 +165,11 @@ func TestBatches(t *testing.T) {
 	for i := 0; i < 101; i++ {
 		many2 = append(many2, item{"pk": s(fmt.Sprint(i))})
 	}
+	// 101 keys of one table break the Keys constraint (1 to 100 keys);
+	// 101 keys over two tables are too many for one call.
 	_, err = c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"bat1": {Keys: many2}}})
+	wantCode(t, err, "ValidationException", "at 'requestItems.bat1.member.keys' failed to satisfy constraint: Member must have length less than or equal to 100")
+	_, err = c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"bat1": {Keys: many2[:100]}, "bat2": {Keys: many2[100:]}}})
 	wantCode(t, err, "ValidationException", "Too many items requested for the BatchGetItem call")
 	_, err = c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"nosuch": w1[:1]}})
 	var nf *types.ResourceNotFoundException

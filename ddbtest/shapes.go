@@ -1,0 +1,377 @@
+package ddbtest
+
+// The request shapes of the operations ddbtest serves: for each operation,
+// its members in DynamoDB's order with their wire type and constraints.
+// One table drives the whole static validation of a request (validate.go):
+// the JSON type of every member (SerializationException) and then its
+// constraints, collected into one ValidationException. The orders, types
+// and constraints are DynamoDB's, as recorded in dynalite's validation
+// tables and the AWS API reference.
+
+// wireKind is how DynamoDB's deserializer reads a member.
+type wireKind uint8
+
+const (
+	kString      wireKind = iota + 1
+	kBool                 // java.lang.Boolean
+	kInteger              // java.lang.Integer
+	kLong                 // java.lang.Long
+	kList                 // java.util.List of elem
+	kParamList            // a List that is a Map's value (BatchWriteItem)
+	kMap                  // Map<String, elem>; class names the value type
+	kParamMap             // an item in a List (BatchGetItem Keys), decoded by package av
+	kStruct               // a structure member (FieldStruct); class names it
+	kValueStruct          // a structure inside a list or map (ValueStruct)
+	kItem                 // Map<String, AttributeValue>, decoded by package av
+	kAttrValue            // one AttributeValue inside a list or map
+	kFieldValue           // one AttributeValue as a structure member
+)
+
+// shape is the description of one member's value.
+type shape struct {
+	kind    wireKind
+	class   string   // Java class in messages: struct name, or map value type
+	members []member // kStruct, kValueStruct
+	elem    *shape   // kList, kParamList, kMap
+
+	// Constraints, checked in this order (DynamoDB's).
+	required  bool // top level: "The parameter 'X' is required but was not present"
+	tableName bool // top level: "X must be at least 3 characters long and at most 255 ..."
+	notNull   bool
+	minVal    *int64
+	maxVal    *int64
+	pattern   string
+	minLen    int // -1: none
+	maxLen    int // -1: none
+	enum      []string
+	keys      *shape // constraints of map keys (length, pattern)
+	values    *shape // constraints of map values (length)
+}
+
+// member is a named member of a structure.
+type member struct {
+	name string
+	*shape
+}
+
+// Constructors, so that the tables below read like DynamoDB's API model.
+
+func sStr() *shape           { return &shape{kind: kString, minLen: -1, maxLen: -1} }
+func sBool() *shape          { return &shape{kind: kBool, minLen: -1, maxLen: -1} }
+func sInt() *shape           { return &shape{kind: kInteger, minLen: -1, maxLen: -1} }
+func sLong() *shape          { return &shape{kind: kLong, minLen: -1, maxLen: -1} }
+func sItem() *shape          { return &shape{kind: kItem, minLen: -1, maxLen: -1} }
+func sAttrValue() *shape     { return &shape{kind: kAttrValue, minLen: -1, maxLen: -1} }
+func sFieldValue() *shape    { return &shape{kind: kFieldValue, minLen: -1, maxLen: -1} }
+func sList(e *shape) *shape  { return &shape{kind: kList, elem: e, minLen: -1, maxLen: -1} }
+func sPList(e *shape) *shape { return &shape{kind: kParamList, elem: e, minLen: -1, maxLen: -1} }
+func sPMap() *shape          { return &shape{kind: kParamMap, minLen: -1, maxLen: -1} }
+func sMap(class string, e *shape) *shape {
+	return &shape{kind: kMap, class: class, elem: e, minLen: -1, maxLen: -1}
+}
+func sStruct(class string, ms ...member) *shape {
+	return &shape{kind: kStruct, class: class, members: ms, minLen: -1, maxLen: -1}
+}
+func sValueStruct(class string, ms ...member) *shape {
+	return &shape{kind: kValueStruct, class: class, members: ms, minLen: -1, maxLen: -1}
+}
+
+func mem(name string, s *shape) member { return member{name, s} }
+
+func (s *shape) notNil() *shape           { s.notNull = true; return s }
+func (s *shape) req() *shape              { s.required = true; return s }
+func (s *shape) oneOf(v ...string) *shape { s.enum = v; return s }
+func (s *shape) re(p string) *shape       { s.pattern = p; return s }
+func (s *shape) length(lo, hi int) *shape { s.minLen, s.maxLen = lo, hi; return s }
+func (s *shape) atLeast(n int64) *shape   { s.minVal = &n; return s }
+func (s *shape) atMost(n int64) *shape    { s.maxVal = &n; return s }
+func (s *shape) keyed(k *shape) *shape    { s.keys = k; return s }
+func (s *shape) valued(v *shape) *shape   { s.values = v; return s }
+
+// namePattern is the pattern of table and index names.
+const namePattern = "[a-zA-Z0-9_.-]+"
+
+// Shared member shapes.
+func sTableName() *shape { return sStr().notNil().re(namePattern).length(3, 255) }
+func sIndexName() *shape { return sStr().re(namePattern).length(3, 255) }
+
+// tableNameOnly is the TableName of the table management operations,
+// whose length has its own message.
+func sTableNameOnly() *shape {
+	s := sStr().req().re(namePattern)
+	s.tableName = true
+	return s
+}
+
+func sConsumedCapacity() *shape { return sStr().oneOf("INDEXES", "TOTAL", "NONE") }
+func sItemMetrics() *shape      { return sStr().oneOf("SIZE", "NONE") }
+func sReturnValues() *shape {
+	return sStr().oneOf("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW")
+}
+func sReturnOnFailure() *shape { return sStr().oneOf("ALL_OLD", "NONE") }
+func sNames() *shape           { return sMap("java.lang.String", sStr()) }
+func sValues() *shape          { return sItem() }
+func sConditionalOp() *shape   { return sStr().oneOf("OR", "AND") }
+func sAttributesToGet() *shape { return sList(sStr()).length(1, 255) }
+
+var comparisonOperators = []string{"IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS"}
+
+func sExpected() *shape {
+	return sMap("ExpectedAttributeValue", sValueStruct("ExpectedAttributeValue",
+		mem("AttributeValueList", sList(sAttrValue())),
+		mem("ComparisonOperator", sStr().oneOf(comparisonOperators...)),
+		mem("Exists", sBool()),
+		mem("Value", sFieldValue()),
+	))
+}
+
+// conditions is KeyConditions, QueryFilter or ScanFilter; keyFirst puts
+// ComparisonOperator first (KeyConditions).
+func sConditions(keyFirst bool) *shape {
+	avList := mem("AttributeValueList", sList(sAttrValue()))
+	op := mem("ComparisonOperator", sStr().notNil().oneOf(comparisonOperators...))
+	if keyFirst {
+		return sMap("Condition", sValueStruct("Condition", op, avList))
+	}
+	return sMap("Condition", sValueStruct("Condition", avList, op))
+}
+
+func sThroughput() *shape {
+	return sStruct("ProvisionedThroughput",
+		mem("WriteCapacityUnits", sLong().notNil().atLeast(1)),
+		mem("ReadCapacityUnits", sLong().notNil().atLeast(1)),
+	)
+}
+
+// sKeySchema is a table's or an index's KeySchema. (dynalite checks the
+// KeyType enum of tables only; the API reference has it everywhere.)
+func sKeySchema() *shape {
+	return sList(sValueStruct("KeySchemaElement",
+		mem("AttributeName", sStr().notNil()),
+		mem("KeyType", sStr().notNil().oneOf("HASH", "RANGE")),
+	)).notNil().length(1, 2)
+}
+
+func sProjection() *shape {
+	return sStruct("Projection",
+		mem("ProjectionType", sStr().oneOf("ALL", "INCLUDE", "KEYS_ONLY")),
+		mem("NonKeyAttributes", sList(sStr()).length(1, -1)),
+	).notNil()
+}
+
+func sIndexes(class string, global bool) *shape {
+	ms := []member{
+		mem("IndexName", sStr().notNil().re(namePattern).length(3, 255)),
+		mem("KeySchema", sKeySchema()),
+		mem("Projection", sProjection()),
+	}
+	if global {
+		ms = append(ms, mem("ProvisionedThroughput", sThroughput()))
+	}
+	return sList(sValueStruct(class, ms...))
+}
+
+// sTxWrite is one action of a TransactWriteItems item, from the AWS API
+// reference: its own members, then those all four share.
+func sTxWrite(class string, own ...member) *shape {
+	return sStruct(class, append(own,
+		mem("ExpressionAttributeNames", sNames()),
+		mem("ExpressionAttributeValues", sValues()),
+		mem("ReturnValuesOnConditionCheckFailure", sReturnOnFailure()),
+	)...)
+}
+
+// requestShapes maps each operation to the shape of its request.
+var requestShapes = map[string]*shape{
+	"CreateTable": sStruct("",
+		mem("AttributeDefinitions", sList(sValueStruct("AttributeDefinition",
+			mem("AttributeName", sStr().notNil()),
+			mem("AttributeType", sStr().notNil().oneOf("B", "N", "S")),
+		)).notNil()),
+		mem("TableName", sTableNameOnly()),
+		mem("BillingMode", sStr().oneOf("PROVISIONED", "PAY_PER_REQUEST")),
+		mem("ProvisionedThroughput", sThroughput()),
+		mem("KeySchema", sKeySchema()),
+		mem("LocalSecondaryIndexes", sIndexes("LocalSecondaryIndex", false)),
+		mem("GlobalSecondaryIndexes", sIndexes("GlobalSecondaryIndex", true)),
+		mem("DeletionProtectionEnabled", sBool()),
+	),
+	"DescribeTable":      sStruct("", mem("TableName", sTableNameOnly())),
+	"DeleteTable":        sStruct("", mem("TableName", sTableNameOnly())),
+	"DescribeTimeToLive": sStruct("", mem("TableName", sTableNameOnly())),
+	"UpdateTimeToLive": sStruct("",
+		mem("TableName", sTableNameOnly()),
+		mem("TimeToLiveSpecification", sStruct("TimeToLiveSpecification",
+			mem("Enabled", sBool().notNil()),
+			mem("AttributeName", sStr().notNil().length(1, 255)),
+		).notNil()),
+	),
+	"ListTables": sStruct("",
+		mem("Limit", sInt().atLeast(1).atMost(100)),
+		mem("ExclusiveStartTableName", sStr().re(namePattern).length(3, 255)),
+	),
+	"UpdateTable": sStruct("",
+		mem("TableName", sTableNameOnly()),
+		mem("ProvisionedThroughput", sThroughput()),
+		mem("BillingMode", sStr().oneOf("PROVISIONED", "PAY_PER_REQUEST")),
+		mem("GlobalSecondaryIndexUpdates", sList(sValueStruct("GlobalSecondaryIndexUpdate",
+			mem("Update", sStruct("UpdateGlobalSecondaryIndexAction",
+				mem("IndexName", sStr().notNil().re(namePattern).length(3, 255)),
+				mem("ProvisionedThroughput", sThroughput().notNil()),
+			)),
+			mem("Create", sStruct("CreateGlobalSecondaryIndexAction",
+				mem("Projection", sProjection()),
+				mem("IndexName", sStr().notNil().re(namePattern).length(3, 255)),
+				// Optional since on-demand tables (AWS API reference);
+				// dynalite still requires it.
+				mem("ProvisionedThroughput", sThroughput()),
+				mem("KeySchema", sKeySchema()),
+			)),
+			mem("Delete", sStruct("DeleteGlobalSecondaryIndexAction",
+				mem("IndexName", sStr().notNil().re(namePattern).length(3, 255)),
+			)),
+		))),
+		mem("AttributeDefinitions", sList(sValueStruct("AttributeDefinition",
+			mem("AttributeName", sStr().notNil()),
+			mem("AttributeType", sStr().notNil().oneOf("B", "N", "S")),
+		))),
+		mem("DeletionProtectionEnabled", sBool()),
+	),
+	"PutItem": sStruct("",
+		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+		mem("TableName", sTableName()),
+		mem("Item", sItem().notNil()),
+		mem("ConditionalOperator", sConditionalOp()),
+		mem("Expected", sExpected()),
+		mem("ReturnValues", sReturnValues()),
+		mem("ReturnItemCollectionMetrics", sItemMetrics()),
+		mem("ConditionExpression", sStr()),
+		mem("ExpressionAttributeValues", sValues()),
+		mem("ExpressionAttributeNames", sNames()),
+		mem("ReturnValuesOnConditionCheckFailure", sReturnOnFailure()),
+	),
+	"GetItem": sStruct("",
+		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+		mem("AttributesToGet", sAttributesToGet()),
+		mem("TableName", sTableName()),
+		mem("Key", sItem().notNil()),
+		mem("ConsistentRead", sBool()),
+		mem("ProjectionExpression", sStr()),
+		mem("ExpressionAttributeNames", sNames()),
+	),
+	"DeleteItem": sStruct("",
+		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+		mem("TableName", sTableName()),
+		mem("ReturnValues", sReturnValues()),
+		mem("ReturnItemCollectionMetrics", sItemMetrics()),
+		mem("Key", sItem().notNil()),
+		mem("ConditionalOperator", sConditionalOp()),
+		mem("Expected", sExpected()),
+		mem("ConditionExpression", sStr()),
+		mem("ExpressionAttributeValues", sValues()),
+		mem("ExpressionAttributeNames", sNames()),
+		mem("ReturnValuesOnConditionCheckFailure", sReturnOnFailure()),
+	),
+	"UpdateItem": sStruct("",
+		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+		mem("TableName", sTableName()),
+		mem("ReturnItemCollectionMetrics", sItemMetrics()),
+		mem("ReturnValues", sReturnValues()),
+		mem("Key", sItem().notNil()),
+		mem("ConditionalOperator", sConditionalOp()),
+		mem("Expected", sExpected()),
+		mem("AttributeUpdates", sMap("AttributeValueUpdate", sValueStruct("AttributeValueUpdate",
+			mem("Action", sStr()),
+			mem("Value", sFieldValue()),
+		))),
+		mem("ConditionExpression", sStr()),
+		mem("UpdateExpression", sStr()),
+		mem("ExpressionAttributeValues", sValues()),
+		mem("ExpressionAttributeNames", sNames()),
+		mem("ReturnValuesOnConditionCheckFailure", sReturnOnFailure()),
+	),
+	"Query": sStruct("",
+		mem("Select", sStr().oneOf("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES")),
+		mem("IndexName", sIndexName()),
+		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+		mem("QueryFilter", sConditions(false)),
+		mem("TableName", sTableName()),
+		mem("ConditionalOperator", sConditionalOp()),
+		mem("AttributesToGet", sAttributesToGet()),
+		mem("Limit", sInt().atLeast(1)),
+		mem("KeyConditions", sConditions(true)),
+		mem("ExclusiveStartKey", sItem()),
+		mem("ConsistentRead", sBool()),
+		mem("ScanIndexForward", sBool()),
+		mem("KeyConditionExpression", sStr()),
+		mem("FilterExpression", sStr()),
+		mem("ProjectionExpression", sStr()),
+		mem("ExpressionAttributeValues", sValues()),
+		mem("ExpressionAttributeNames", sNames()),
+	),
+	"Scan": sStruct("",
+		mem("Select", sStr().oneOf("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES")),
+		mem("IndexName", sIndexName()),
+		mem("TotalSegments", sInt().atLeast(1)),
+		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+		mem("TableName", sTableName()),
+		mem("ConditionalOperator", sConditionalOp()),
+		mem("ScanFilter", sConditions(false)),
+		mem("Segment", sInt().atLeast(0)),
+		mem("Limit", sInt().atLeast(1)),
+		mem("AttributesToGet", sAttributesToGet()),
+		mem("ExclusiveStartKey", sItem()),
+		mem("ConsistentRead", sBool()),
+		mem("FilterExpression", sStr()),
+		mem("ProjectionExpression", sStr()),
+		mem("ExpressionAttributeValues", sValues()),
+		mem("ExpressionAttributeNames", sNames()),
+	),
+	"BatchGetItem": sStruct("",
+		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+		mem("RequestItems", sMap("KeysAndAttributes", sValueStruct("KeysAndAttributes",
+			mem("Keys", sList(sPMap()).notNil().length(1, 100)),
+			mem("AttributesToGet", sAttributesToGet()),
+			mem("ConsistentRead", sBool()),
+			mem("ProjectionExpression", sStr()),
+			mem("ExpressionAttributeNames", sNames()),
+		)).notNil().length(1, -1).keyed(sStr().re(namePattern).length(3, 255))),
+	),
+	"BatchWriteItem": sStruct("",
+		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+		mem("ReturnItemCollectionMetrics", sItemMetrics()),
+		mem("RequestItems", sMap("java.util.List<com.amazonaws.dynamodb.v20120810.WriteRequest>",
+			sPList(sValueStruct("WriteRequest",
+				mem("DeleteRequest", sStruct("DeleteRequest", mem("Key", sItem().notNil()))),
+				mem("PutRequest", sStruct("PutRequest", mem("Item", sItem().notNil()))),
+			))).notNil().length(1, -1).
+			keyed(sStr().re(namePattern).length(3, 255)).
+			valued(&shape{minLen: 1, maxLen: 25})),
+	),
+	"TransactWriteItems": sStruct("",
+		mem("TransactItems", sList(sValueStruct("TransactWriteItem",
+			mem("ConditionCheck", sTxWrite("ConditionCheck", mem("Key", sItem().notNil()), mem("TableName", sTableName()),
+				mem("ConditionExpression", sStr().notNil()))),
+			mem("Put", sTxWrite("Put", mem("Item", sItem().notNil()), mem("TableName", sTableName()),
+				mem("ConditionExpression", sStr()))),
+			mem("Delete", sTxWrite("Delete", mem("Key", sItem().notNil()), mem("TableName", sTableName()),
+				mem("ConditionExpression", sStr()))),
+			mem("Update", sTxWrite("Update", mem("Key", sItem().notNil()), mem("UpdateExpression", sStr().notNil()),
+				mem("TableName", sTableName()), mem("ConditionExpression", sStr()))),
+		)).notNil()),
+		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+		mem("ReturnItemCollectionMetrics", sItemMetrics()),
+		mem("ClientRequestToken", sStr().length(1, 36)),
+	),
+	"TransactGetItems": sStruct("",
+		mem("TransactItems", sList(sValueStruct("TransactGetItem",
+			mem("Get", sStruct("Get",
+				mem("Key", sItem().notNil()),
+				mem("TableName", sTableName()),
+				mem("ProjectionExpression", sStr()),
+				mem("ExpressionAttributeNames", sNames()),
+			).notNil()),
+		)).notNil()),
+		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+	),
+}
