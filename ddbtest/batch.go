@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
+	"github.com/ddb-go/ddb/ddbtest/internal/legacy"
 )
 
 type batchGetTable struct {
@@ -73,8 +74,9 @@ func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 	for i, name := range names {
 		name := name
 		rt := in.RequestItems[name]
-		legacy := legacyParams{AttributesToGet: rt.AttributesToGet}
-		if err := legacy.check(expression{"ProjectionExpression", rt.ProjectionExpression}); err != nil {
+		lp := legacyParams{legacy.Params{AttributesToGet: rt.AttributesToGet}}
+		lr, err := lp.parse("BatchGetItem", expression{"ProjectionExpression", rt.ProjectionExpression})
+		if err != nil {
 			return nil, err
 		}
 		t, err := s.getTable(&name)
@@ -86,7 +88,7 @@ func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 		seen := map[string]bool{}
 		keys := make([][]byte, len(rt.Keys))
 		for j, k := range rt.Keys {
-			p, key, err := s.prepareGet(t, k, rt.ProjectionExpression, &ep)
+			p, key, err := s.prepareGet(t, k, rt.ProjectionExpression, &ep, lr)
 			if err != nil {
 				return nil, err
 			}
@@ -121,7 +123,7 @@ func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 					n++
 					u := unprocessed[names[i]]
 					if u == nil {
-						u = &batchGetTable{ProjectionExpression: p.rt.ProjectionExpression, ExpressionAttributeNames: p.rt.ExpressionAttributeNames, ConsistentRead: p.rt.ConsistentRead}
+						u = &batchGetTable{ProjectionExpression: p.rt.ProjectionExpression, ExpressionAttributeNames: p.rt.ExpressionAttributeNames, ConsistentRead: p.rt.ConsistentRead, AttributesToGet: p.rt.AttributesToGet}
 						unprocessed[names[i]] = u
 					}
 					u.Keys = append(u.Keys, p.rt.Keys[j])

@@ -2,10 +2,10 @@ package ddbtest
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
+	"github.com/ddb-go/ddb/ddbtest/internal/legacy"
 )
 
 // exprParams are the expression attribute maps shared by item operations.
@@ -14,36 +14,17 @@ type exprParams struct {
 	ExpressionAttributeValues av.Item
 }
 
-// legacyParams are the pre-expression parameters ddbtest rejects.
+// legacyParams are the pre-expression parameters (see internal/legacy).
 type legacyParams struct {
-	Expected            json.RawMessage
-	ConditionalOperator json.RawMessage
-	AttributesToGet     json.RawMessage
-	AttributeUpdates    json.RawMessage
-	KeyConditions       json.RawMessage
-	QueryFilter         json.RawMessage
-	ScanFilter          json.RawMessage
+	legacy.Params
 }
 
-// check rejects the legacy parameters. exprs are the request's expression
-// parameters: mixed with legacy ones, the message is DynamoDB's.
-func (l *legacyParams) check(exprs ...expression) error {
-	// In the order DynamoDB lists them.
-	var legacy []string
-	for _, p := range []struct {
-		name string
-		raw  json.RawMessage
-	}{
-		{"AttributesToGet", l.AttributesToGet}, {"AttributeUpdates", l.AttributeUpdates},
-		{"QueryFilter", l.QueryFilter}, {"ScanFilter", l.ScanFilter}, {"ConditionalOperator", l.ConditionalOperator},
-		{"KeyConditions", l.KeyConditions}, {"Expected", l.Expected},
-	} {
-		if len(p.raw) > 0 && string(p.raw) != "null" {
-			legacy = append(legacy, p.name)
-		}
-	}
-	if len(legacy) == 0 {
-		return nil
+// parse decodes the legacy members of operation op; exprs are the
+// request's expression parameters, which DynamoDB does not let a request
+// mix with legacy ones.
+func (l *legacyParams) parse(op string, exprs ...expression) (*legacy.Request, error) {
+	if !l.Any() {
+		return nil, nil // the common case: nothing to decode, no allocation
 	}
 	var used []string
 	for _, e := range exprs {
@@ -51,11 +32,7 @@ func (l *legacyParams) check(exprs ...expression) error {
 			used = append(used, e.name)
 		}
 	}
-	if len(used) > 0 {
-		return validationError("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {" +
-			strings.Join(legacy, ", ") + "} Expression parameters: {" + strings.Join(used, ", ") + "}")
-	}
-	return validationError("ddbtest does not support the legacy parameter " + legacy[0] + "; use expressions instead")
+	return l.Params.Parse(op, used)
 }
 
 // expression is one expression parameter of a request.
@@ -606,16 +583,19 @@ func (in *putItemInput) field(k string, r *jreader) (ok bool, err error) {
 	return in.writeFields.field(k, r)
 }
 
-// commonChecks validates the parameters every single-item write shares;
-// exprs are its expression parameters.
-func commonChecks(l *legacyParams, rc, rvf string, exprs ...expression) (bool, error) {
-	if err := l.check(exprs...); err != nil {
-		return false, err
+// commonChecks validates the parameters every single-item write (op)
+// shares and decodes its legacy parameters; exprs are its expression
+// parameters.
+func commonChecks(op string, l *legacyParams, rc, rvf string, exprs ...expression) (*legacy.Request, bool, error) {
+	lr, err := l.parse(op, exprs...)
+	if err != nil {
+		return nil, false, err
 	}
 	if err := checkConsumedCapacity(rc); err != nil {
-		return false, err
+		return nil, false, err
 	}
-	return checkReturnOnFailure(rvf)
+	retOld, err := checkReturnOnFailure(rvf)
+	return lr, retOld, err
 }
 
 func (s *Server) putItem(body []byte) ([]byte, error) {
@@ -638,7 +618,7 @@ func (s *Server) writeItem(kind writeKind, w *writeFields, item av.Item, updSrc 
 	if err != nil {
 		return nil, err
 	}
-	retOld, err := commonChecks(&w.legacyParams, w.ReturnConsumedCapacity, w.ReturnValuesOnConditionCheckFailure,
+	lr, retOld, err := commonChecks(writeOps[kind], &w.legacyParams, w.ReturnConsumedCapacity, w.ReturnValuesOnConditionCheckFailure,
 		expression{"UpdateExpression", updSrc}, expression{"ConditionExpression", w.ConditionExpression})
 	if err != nil {
 		return nil, err
@@ -660,6 +640,9 @@ func (s *Server) writeItem(kind writeKind, w *writeFields, item av.Item, updSrc 
 	if err != nil {
 		return nil, err
 	}
+	if err := legacyWrite(op, lr); err != nil {
+		return nil, err
+	}
 	op.returnOld = retOld
 	c := &capacity{table: t.name}
 	res, err := s.run(op, update, c)
@@ -671,6 +654,39 @@ func (s *Server) writeItem(kind writeKind, w *writeFields, item av.Item, updSrc 
 		upd = op.upd
 	}
 	return writeResponse(w.ReturnValues, res, c, w.ReturnConsumedCapacity, upd), nil
+}
+
+// writeOps names the operations of the write kinds.
+var writeOps = [...]string{opPut: "PutItem", opDelete: "DeleteItem", opUpdate: "UpdateItem"}
+
+// legacyWrite compiles the legacy AttributeUpdates (UpdateItem) and
+// Expected of a prepared write into its update and condition.
+func legacyWrite(op *writeOp, lr *legacy.Request) error {
+	upd, err := lr.Update()
+	if err != nil {
+		return err
+	}
+	if upd != nil {
+		if err := op.t.checkKeyUpdate(upd); err != nil {
+			return err
+		}
+		op.upd = upd
+	}
+	cond, err := lr.Condition()
+	if cond != nil {
+		op.cond = cond
+	}
+	return err
+}
+
+// checkKeyUpdate rejects an update of a key attribute.
+func (t *table) checkKeyUpdate(upd updater) error {
+	for _, a := range upd.Attributes() {
+		if a == t.hash.name || a == t.rng.name {
+			return validationError("One or more parameter values were invalid: Cannot update attribute " + a + ". This attribute is part of the key")
+		}
+	}
+	return nil
 }
 
 func (s *Server) preparePut(t *table, item av.Item, condSrc *string, p *exprParams) (*writeOp, error) {
@@ -746,13 +762,14 @@ func (s *Server) getItem(body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := in.legacyParams.check(expression{"ProjectionExpression", in.ProjectionExpression}); err != nil {
+	lr, err := in.legacyParams.parse("GetItem", expression{"ProjectionExpression", in.ProjectionExpression})
+	if err != nil {
 		return nil, err
 	}
 	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
-	proj, key, err := s.prepareGet(t, in.Key, in.ProjectionExpression, &in.exprParams)
+	proj, key, err := s.prepareGet(t, in.Key, in.ProjectionExpression, &in.exprParams, lr)
 	if err != nil {
 		return nil, err
 	}
@@ -782,8 +799,9 @@ func (s *Server) getItem(body []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// prepareGet validates a key and parses a projection.
-func (s *Server) prepareGet(t *table, keyItem av.Item, projSrc *string, p *exprParams) (projection, []byte, error) {
+// prepareGet validates a key and parses a projection (or the legacy
+// AttributesToGet of lr).
+func (s *Server) prepareGet(t *table, keyItem av.Item, projSrc *string, p *exprParams, lr *legacy.Request) (projection, []byte, error) {
 	env, err := p.env(expression{"ProjectionExpression", projSrc})
 	if err != nil {
 		return nil, nil, err
@@ -791,6 +809,11 @@ func (s *Server) prepareGet(t *table, keyItem av.Item, projSrc *string, p *exprP
 	proj, err := projOf(env, projSrc)
 	if err != nil {
 		return nil, nil, err
+	}
+	if lr.HasAttributesToGet() {
+		if proj, err = lr.Projection(); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := finishEnv(env); err != nil {
 		return nil, nil, err
@@ -841,10 +864,8 @@ func (s *Server) prepareKeyed(t *table, kind writeKind, keyItem av.Item, condSrc
 		} else if op.upd, err = env.parseUpdate(*updSrc); err != nil {
 			return nil, err
 		}
-		for _, a := range op.upd.Attributes() {
-			if a == t.hash.name || a == t.rng.name {
-				return nil, validationError("One or more parameter values were invalid: Cannot update attribute " + a + ". This attribute is part of the key")
-			}
+		if err := t.checkKeyUpdate(op.upd); err != nil {
+			return nil, err
 		}
 	}
 	if op.cond, err = condOf(env, "ConditionExpression", condSrc); err != nil {

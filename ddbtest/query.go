@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
+	"github.com/ddb-go/ddb/ddbtest/internal/legacy"
 )
 
 // pageBytes is DynamoDB's limit on the data a Query or Scan evaluates for
@@ -52,6 +53,7 @@ type readPlan struct {
 	fullLSI bool // return table items for an LSI (ALL_ATTRIBUTES)
 	consist bool
 	capMode string
+	legacy  *legacy.Request // the legacy parameters (nil: none)
 }
 
 // keyRange is a sort key condition over encoded keys (see keys.go).
@@ -117,17 +119,20 @@ func (s *Server) prepareRead(in *readInput, isQuery bool, keyCond *string) (*rea
 	if err != nil {
 		return nil, nil, err
 	}
+	op := "Scan"
 	exprs := []expression{{"ProjectionExpression", in.ProjectionExpression}, {"FilterExpression", in.FilterExpression}}
 	if isQuery {
+		op = "Query"
 		exprs = append(exprs, expression{"KeyConditionExpression", keyCond})
 	}
-	if err := in.legacyParams.check(exprs...); err != nil {
+	lr, err := in.legacyParams.parse(op, exprs...)
+	if err != nil {
 		return nil, nil, err
 	}
 	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, nil, err
 	}
-	p := &readPlan{t: t, tree: t.tree, forward: true, consist: in.ConsistentRead, capMode: in.ReturnConsumedCapacity}
+	p := &readPlan{t: t, tree: t.tree, forward: true, consist: in.ConsistentRead, capMode: in.ReturnConsumedCapacity, legacy: lr}
 	if in.Limit != nil {
 		if *in.Limit < 1 {
 			return nil, nil, validationError("1 validation error detected: Value '" + strconv.Itoa(*in.Limit) + "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")
@@ -152,16 +157,16 @@ func (s *Server) prepareRead(in *readInput, isQuery bool, keyCond *string) (*rea
 	default:
 		return nil, nil, validationError("1 validation error detected: Value '" + in.Select + "' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]")
 	}
-	if in.ProjectionExpression != nil && in.Select != "" && in.Select != "SPECIFIC_ATTRIBUTES" {
+	if projName := projectionName(in.ProjectionExpression != nil, lr.HasAttributesToGet()); projName != "" && in.Select != "" && in.Select != "SPECIFIC_ATTRIBUTES" {
 		what := in.Select
 		if what == "COUNT" {
 			what = "only the Count"
 		}
-		return nil, nil, validationError("1 validation error detected: Cannot specify the ProjectionExpression when choosing to get " + what)
+		return nil, nil, validationError("1 validation error detected: Cannot specify the " + projName + " when choosing to get " + what)
 	}
 	switch in.Select {
 	case "SPECIFIC_ATTRIBUTES":
-		if in.ProjectionExpression == nil {
+		if in.ProjectionExpression == nil && !lr.HasAttributesToGet() {
 			return nil, nil, validationError("1 validation error detected: Value 'SPECIFIC_ATTRIBUTES' at 'select' failed to satisfy constraint: Select type SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet")
 		}
 	case "ALL_PROJECTED_ATTRIBUTES":
@@ -188,7 +193,37 @@ func (s *Server) prepareRead(in *readInput, isQuery bool, keyCond *string) (*rea
 	if p.proj, err = projOf(env, in.ProjectionExpression); err != nil {
 		return nil, nil, err
 	}
+	if err := p.legacyReads(); err != nil {
+		return nil, nil, err
+	}
 	return p, env, nil
+}
+
+// legacyReads compiles the legacy QueryFilter or ScanFilter and
+// AttributesToGet of the read into its filter and projection.
+func (p *readPlan) legacyReads() error {
+	f, err := p.legacy.Filter()
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		p.filter = f
+	}
+	if p.legacy.HasAttributesToGet() {
+		p.proj, err = p.legacy.Projection()
+	}
+	return err
+}
+
+// projectionName names the projection parameter a read has, if any.
+func projectionName(expr, attributesToGet bool) string {
+	switch {
+	case expr:
+		return "ProjectionExpression"
+	case attributesToGet:
+		return "AttributesToGet"
+	}
+	return ""
 }
 
 // startKey converts an ExclusiveStartKey into the tree key to resume
@@ -431,13 +466,19 @@ func (s *Server) query(body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if in.KeyConditionExpression == nil {
-		return nil, validationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
-	}
 	hash, rng := p.keySchema()
-	kc, err := env.parseKeyCondition(*in.KeyConditionExpression, hash, rng)
-	if err != nil {
-		return nil, err
+	var kc *keyCond
+	switch {
+	case in.KeyConditionExpression != nil:
+		if kc, err = env.parseKeyCondition(*in.KeyConditionExpression, hash, rng); err != nil {
+			return nil, err
+		}
+	case p.legacy.HasKeyConditions():
+		if kc, err = legacyKeyCond(p.legacy, hash, rng); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, validationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 	}
 	if err := finishEnv(env); err != nil {
 		return nil, err
@@ -491,13 +532,35 @@ func (s *Server) query(body []byte) ([]byte, error) {
 	return p.run()
 }
 
-// checkFilterKeys rejects a Query filter on a key attribute of the table
-// or index queried, as DynamoDB does (a Scan may filter on keys).
+// legacyKeyCond checks the legacy KeyConditions of lr and binds them to
+// the key schema queried.
+func legacyKeyCond(lr *legacy.Request, hash, rng keyAttr) (*keyCond, error) {
+	if err := lr.CheckKeyConditions(); err != nil {
+		return nil, err
+	}
+	hv, kr, err := lr.BindKeys(hash.name, hash.typ, rng.name, rng.typ)
+	if err != nil {
+		return nil, err
+	}
+	kc := &keyCond{hashName: hash.name, hashValue: hv}
+	if kr != nil {
+		kc.rng = &rangeCond{name: kr.Name, op: kr.Op, values: kr.Values}
+	}
+	return kc, nil
+}
+
+// checkFilterKeys rejects a Query filter (FilterExpression or the legacy
+// QueryFilter) on a key attribute of the table or index queried, as
+// DynamoDB does (a Scan may filter on keys).
 func checkFilterKeys(filter condition, hash, rng keyAttr) error {
+	what := "Filter Expression"
+	if _, ok := filter.(*legacy.Filter); ok {
+		what = "QueryFilter"
+	}
 	used := filter.Attributes()
 	for _, ka := range [2]keyAttr{hash, rng} {
 		if ka.name != "" && slices.Contains(used, ka.name) {
-			return validationError("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + ka.name)
+			return validationError(what + " can only contain non-primary key attributes: Primary key attribute: " + ka.name)
 		}
 	}
 	return nil

@@ -11,5 +11,6 @@ func corpus() []scenario {
 		conditionScenarios(),
 		queryScenarios(),
 		scanScenarios(),
+		legacyScenarios(),
 	)
 }
