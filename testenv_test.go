@@ -15,12 +15,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
-	"fmt"
-	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"sync"
 	"testing"
@@ -30,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/ddb-go/ddb/ddbtest"
+	"github.com/ddb-go/ddb/internal/dynalite"
 )
 
 var (
@@ -57,7 +53,7 @@ func newTestClient(t testing.TB) Client {
 	if os.Getenv("DDB_TEST_SERVER") != "dynalite" {
 		return ddbtest.New(t)
 	}
-	serverOnce.Do(func() { serverURL, serverStop, serverErr = startDynalite() })
+	serverOnce.Do(func() { serverURL, serverStop, serverErr = dynalite.Start() })
 	if serverErr != nil {
 		t.Fatalf("test server: %v", serverErr)
 	}
@@ -73,72 +69,6 @@ func sdkClient(endpoint string) *dynamodb.Client {
 			return aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "test", Source: "ddb tests"}, nil
 		}),
 	})
-}
-
-// startDynalite starts dynalite on a free port and waits until it listens.
-func startDynalite() (url string, stop func(), err error) {
-	bin, err := findDynalite()
-	if err != nil {
-		return "", nil, err
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	// A shell supervises dynalite and kills it when its stdin closes: at
-	// stop, or when this test binary dies without running TestMain's
-	// cleanup (a panic, a timeout), so no node process is left behind.
-	cmd := exec.Command("sh", "-c", `node "$0" --port "$1" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 & p=$!; read _; kill $p; wait $p 2>/dev/null`,
-		bin, fmt.Sprint(port))
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return "", nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("start dynalite: %w", err)
-	}
-	stop = func() {
-		stdin.Close()
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return "http://" + addr, stop, nil
-		}
-	}
-	stop()
-	return "", nil, errors.New("dynalite did not start listening within 15s")
-}
-
-// findDynalite looks for node_modules/.bin/dynalite in the working
-// directory and its parents (the repository root holds it).
-func findDynalite() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		p := filepath.Join(dir, "node_modules", ".bin", "dynalite")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("node_modules/.bin/dynalite not found (run npm ci at the repository root, or set DDB_ENDPOINT)")
-		}
-		dir = parent
-	}
 }
 
 var badNameChars = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)

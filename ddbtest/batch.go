@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
+	"github.com/ddb-go/ddb/ddbtest/internal/legacy"
 )
 
 type batchGetTable struct {
@@ -74,8 +75,9 @@ func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 	// What needs no table, for every table, before any table lookup.
 	for i, name := range names {
 		rt := in.RequestItems[name]
-		legacy := legacyParams{AttributesToGet: rt.AttributesToGet}
-		if err := legacy.check(expression{"ProjectionExpression", rt.ProjectionExpression}); err != nil {
+		lp := legacyParams{legacy.Params{AttributesToGet: rt.AttributesToGet}}
+		lr, err := lp.parse("BatchGetItem", expression{"ProjectionExpression", rt.ProjectionExpression})
+		if err != nil {
 			return nil, err
 		}
 		ep := exprParams{ExpressionAttributeNames: rt.ExpressionAttributeNames}
@@ -84,7 +86,7 @@ func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 		}
 		var proj projection
 		for _, k := range rt.Keys {
-			p, err := newGet(k, rt.ProjectionExpression, &ep)
+			p, err := newGet(k, rt.ProjectionExpression, &ep, lr)
 			if err != nil {
 				return nil, err
 			}
@@ -136,7 +138,7 @@ func (s *Server) batchGetItem(body []byte) ([]byte, error) {
 					n++
 					u := unprocessed[names[i]]
 					if u == nil {
-						u = &batchGetTable{ProjectionExpression: p.rt.ProjectionExpression, ExpressionAttributeNames: p.rt.ExpressionAttributeNames, ConsistentRead: p.rt.ConsistentRead}
+						u = &batchGetTable{ProjectionExpression: p.rt.ProjectionExpression, ExpressionAttributeNames: p.rt.ExpressionAttributeNames, ConsistentRead: p.rt.ConsistentRead, AttributesToGet: p.rt.AttributesToGet}
 						unprocessed[names[i]] = u
 					}
 					u.Keys = append(u.Keys, p.rt.Keys[j])

@@ -411,8 +411,8 @@ func TestMoreMessages(t *testing.T) {
 		ExpressionAttributeValues: item{":p": s("a")}, AttributesToGet: []string{"pk"},
 		QueryFilter: map[string]types.Condition{"x": {ComparisonOperator: types.ComparisonOperatorNull}}})
 	wantCode(t, err, "ValidationException", "Non-expression parameters: {AttributesToGet, QueryFilter} Expression parameters: {KeyConditionExpression}")
-	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("msgs"), AttributesToGet: []string{"pk"}})
-	wantCode(t, err, "ValidationException", "ddbtest does not support the legacy parameter AttributesToGet; use expressions instead")
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("msgs"), AttributesToGet: []string{"pk", "pk"}})
+	wantCode(t, err, "ValidationException", "One or more parameter values were invalid: Duplicate value in attribute name: pk")
 
 	// The size is checked before the key.
 	big := strings.Repeat("x", 400*1024)

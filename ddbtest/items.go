@@ -2,10 +2,10 @@ package ddbtest
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
+	"github.com/ddb-go/ddb/ddbtest/internal/legacy"
 )
 
 // exprParams are the expression attribute maps shared by item operations.
@@ -14,36 +14,17 @@ type exprParams struct {
 	ExpressionAttributeValues av.Item
 }
 
-// legacyParams are the pre-expression parameters ddbtest rejects.
+// legacyParams are the pre-expression parameters (see internal/legacy).
 type legacyParams struct {
-	Expected            json.RawMessage
-	ConditionalOperator json.RawMessage
-	AttributesToGet     json.RawMessage
-	AttributeUpdates    json.RawMessage
-	KeyConditions       json.RawMessage
-	QueryFilter         json.RawMessage
-	ScanFilter          json.RawMessage
+	legacy.Params
 }
 
-// check rejects the legacy parameters. exprs are the request's expression
-// parameters: mixed with legacy ones, the message is DynamoDB's.
-func (l *legacyParams) check(exprs ...expression) error {
-	// In the order DynamoDB lists them.
-	var legacy []string
-	for _, p := range []struct {
-		name string
-		raw  json.RawMessage
-	}{
-		{"AttributesToGet", l.AttributesToGet}, {"AttributeUpdates", l.AttributeUpdates},
-		{"QueryFilter", l.QueryFilter}, {"ScanFilter", l.ScanFilter}, {"ConditionalOperator", l.ConditionalOperator},
-		{"KeyConditions", l.KeyConditions}, {"Expected", l.Expected},
-	} {
-		if len(p.raw) > 0 && string(p.raw) != "null" {
-			legacy = append(legacy, p.name)
-		}
-	}
-	if len(legacy) == 0 {
-		return nil
+// parse decodes the legacy members of operation op; exprs are the
+// request's expression parameters, which DynamoDB does not let a request
+// mix with legacy ones.
+func (l *legacyParams) parse(op string, exprs ...expression) (*legacy.Request, error) {
+	if !l.Any() {
+		return nil, nil // the common case: nothing to decode, no allocation
 	}
 	var used []string
 	for _, e := range exprs {
@@ -51,11 +32,7 @@ func (l *legacyParams) check(exprs ...expression) error {
 			used = append(used, e.name)
 		}
 	}
-	if len(used) > 0 {
-		return validationError("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {" +
-			strings.Join(legacy, ", ") + "} Expression parameters: {" + strings.Join(used, ", ") + "}")
-	}
-	return validationError("ddbtest does not support the legacy parameter " + legacy[0] + "; use expressions instead")
+	return l.Params.Parse(op, used)
 }
 
 // expression is one expression parameter of a request.
@@ -612,16 +589,19 @@ func (in *putItemInput) field(k string, r *jreader) (ok bool, err error) {
 	return in.writeFields.field(k, r)
 }
 
-// commonChecks validates the parameters every single-item write shares;
-// exprs are its expression parameters.
-func commonChecks(l *legacyParams, rc, rvf string, exprs ...expression) (bool, error) {
-	if err := l.check(exprs...); err != nil {
-		return false, err
+// commonChecks validates the parameters every single-item write (op)
+// shares and decodes its legacy parameters; exprs are its expression
+// parameters.
+func commonChecks(op string, l *legacyParams, rc, rvf string, exprs ...expression) (*legacy.Request, bool, error) {
+	lr, err := l.parse(op, exprs...)
+	if err != nil {
+		return nil, false, err
 	}
 	if err := checkConsumedCapacity(rc); err != nil {
-		return false, err
+		return nil, false, err
 	}
-	return checkReturnOnFailure(rvf)
+	retOld, err := checkReturnOnFailure(rvf)
+	return lr, retOld, err
 }
 
 func (s *Server) putItem(body []byte) ([]byte, error) {
@@ -641,7 +621,7 @@ var writeReturnValues = [...]string{"ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATE
 // Item and updSrc UpdateItem's UpdateExpression. Everything that can be
 // judged without the table is checked before the table is looked up.
 func (s *Server) writeItem(kind writeKind, w *writeFields, item av.Item, updSrc *string) ([]byte, error) {
-	retOld, err := commonChecks(&w.legacyParams, w.ReturnConsumedCapacity, w.ReturnValuesOnConditionCheckFailure,
+	lr, retOld, err := commonChecks(writeOps[kind], &w.legacyParams, w.ReturnConsumedCapacity, w.ReturnValuesOnConditionCheckFailure,
 		expression{"UpdateExpression", updSrc}, expression{"ConditionExpression", w.ConditionExpression})
 	if err != nil {
 		return nil, err
@@ -659,6 +639,9 @@ func (s *Server) writeItem(kind writeKind, w *writeFields, item av.Item, updSrc 
 		op, err = newKeyed(kind, w.Key, w.ConditionExpression, updSrc, &w.exprParams, checkRV)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := legacyWrite(op, lr); err != nil {
 		return nil, err
 	}
 	t, err := s.getTable(w.TableName)
@@ -679,6 +662,37 @@ func (s *Server) writeItem(kind writeKind, w *writeFields, item av.Item, updSrc 
 		upd = op.upd
 	}
 	return writeResponse(w.ReturnValues, res, c, w.ReturnConsumedCapacity, upd), nil
+}
+
+// writeOps names the operations of the write kinds.
+var writeOps = [...]string{opPut: "PutItem", opDelete: "DeleteItem", opUpdate: "UpdateItem"}
+
+// legacyWrite compiles the legacy AttributeUpdates (UpdateItem) and
+// Expected of a prepared write into its update and condition; bind checks
+// the update against the table's key.
+func legacyWrite(op *writeOp, lr *legacy.Request) error {
+	upd, err := lr.Update()
+	if err != nil {
+		return err
+	}
+	if upd != nil {
+		op.upd = upd
+	}
+	cond, err := lr.Condition()
+	if cond != nil {
+		op.cond = cond
+	}
+	return err
+}
+
+// checkKeyUpdate rejects an update of a key attribute.
+func (t *table) checkKeyUpdate(upd updater) error {
+	for _, a := range upd.Attributes() {
+		if a == t.hash.name || a == t.rng.name {
+			return validationError("One or more parameter values were invalid: Cannot update attribute " + a + ". This attribute is part of the key")
+		}
+	}
+	return nil
 }
 
 // preparePut prepares a put of item into t.
@@ -733,10 +747,8 @@ func (op *writeOp) bind(t *table) (err error) {
 		op.rec = makeRecord(op.item, op.size)
 		return nil
 	case opUpdate:
-		for _, a := range op.upd.Attributes() {
-			if a == t.hash.name || a == t.rng.name {
-				return validationError("One or more parameter values were invalid: Cannot update attribute " + a + ". This attribute is part of the key")
-			}
+		if err := t.checkKeyUpdate(op.upd); err != nil {
+			return err
 		}
 	}
 	op.key, err = t.keyOf(op.keyItem)
@@ -793,13 +805,14 @@ func (s *Server) getItem(body []byte) ([]byte, error) {
 	if err := decodeFields(body, in.field); err != nil {
 		return nil, err
 	}
-	if err := in.legacyParams.check(expression{"ProjectionExpression", in.ProjectionExpression}); err != nil {
+	lr, err := in.legacyParams.parse("GetItem", expression{"ProjectionExpression", in.ProjectionExpression})
+	if err != nil {
 		return nil, err
 	}
 	if err := checkConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
-	proj, err := newGet(in.Key, in.ProjectionExpression, &in.exprParams)
+	proj, err := newGet(in.Key, in.ProjectionExpression, &in.exprParams, lr)
 	if err != nil {
 		return nil, err
 	}
@@ -837,9 +850,10 @@ func (s *Server) getItem(body []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// prepareGet validates a key of t and parses a projection.
-func (s *Server) prepareGet(t *table, keyItem av.Item, projSrc *string, p *exprParams) (projection, []byte, error) {
-	proj, err := newGet(keyItem, projSrc, p)
+// prepareGet validates a key of t and parses a projection (or the legacy
+// AttributesToGet of lr).
+func (s *Server) prepareGet(t *table, keyItem av.Item, projSrc *string, p *exprParams, lr *legacy.Request) (projection, []byte, error) {
+	proj, err := newGet(keyItem, projSrc, p, lr)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -861,7 +875,7 @@ func checkKeyValues(keyItem av.Item, p *exprParams, exprs []expression) error {
 
 // newGet does the checks of a read of one item that need no table: the
 // key's attribute values, then the projection.
-func newGet(keyItem av.Item, projSrc *string, p *exprParams) (projection, error) {
+func newGet(keyItem av.Item, projSrc *string, p *exprParams, lr *legacy.Request) (projection, error) {
 	exprs := []expression{{"ProjectionExpression", projSrc}}
 	if err := checkKeyValues(keyItem, p, exprs); err != nil {
 		return nil, err
@@ -873,6 +887,11 @@ func newGet(keyItem av.Item, projSrc *string, p *exprParams) (projection, error)
 	proj, err := projOf(env, projSrc)
 	if err != nil {
 		return nil, err
+	}
+	if lr.HasAttributesToGet() {
+		if proj, err = lr.Projection(); err != nil {
+			return nil, err
+		}
 	}
 	if err := finishEnv(env); err != nil {
 		return nil, err
@@ -999,4 +1018,10 @@ func (t *table) backfill(ix *index) error {
 		return true
 	})
 	return err
+}
+
+// hasKeyConditions reports whether the request gave the legacy
+// KeyConditions.
+func (l *legacyParams) hasKeyConditions() bool {
+	return len(l.KeyConditions) > 0 && string(l.KeyConditions) != "null"
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
 	"github.com/ddb-go/ddb/ddbtest/internal/expr"
+	"github.com/ddb-go/ddb/ddbtest/internal/legacy"
 )
 
 // pageBytes is DynamoDB's limit on the data a Query or Scan evaluates for
@@ -53,6 +54,7 @@ type readPlan struct {
 	fullLSI bool // return table items for an LSI (ALL_ATTRIBUTES)
 	consist bool
 	capMode string
+	legacy  *legacy.Request // the legacy parameters (nil: none)
 }
 
 // keyRange is a sort key condition over encoded keys (see keys.go).
@@ -122,31 +124,33 @@ func (p *readPlan) keySchema() (hash, rng keyAttr) {
 	return p.t.hash, p.t.rng
 }
 
-// prepareRead does what Query and Scan share. First what needs no table,
-// in DynamoDB's order: Select, legacy and expression parameters, the
-// starting key's values, the operation's own checks (pre), the filter and
-// projection, then the operation's own expressions (parse) and unused
-// placeholders. Then the table, its index, and what depends on them.
-func (s *Server) prepareRead(in *readInput, exprs []expression, pre func() error, parse func(*exprEnv) error) (*readPlan, error) {
-	if in.ProjectionExpression != nil && in.Select != "" && in.Select != "SPECIFIC_ATTRIBUTES" {
+// prepareRead does what Query and Scan (op) share. First what needs no
+// table, in DynamoDB's order: legacy parameters, Select, expression
+// parameters, the starting key's values, the operation's own checks (pre),
+// the filter and projection, then the operation's own expressions (parse)
+// and unused placeholders. Then the table, its index, and what depends on
+// them.
+func (s *Server) prepareRead(op string, in *readInput, exprs []expression, pre func() error, parse func(*exprEnv) error) (*readPlan, error) {
+	lr, err := in.legacyParams.parse(op, exprs...)
+	if err != nil {
+		return nil, err
+	}
+	if projName := projectionName(in.ProjectionExpression != nil, lr.HasAttributesToGet()); projName != "" && in.Select != "" && in.Select != "SPECIFIC_ATTRIBUTES" {
 		what := in.Select
 		if what == "COUNT" {
 			what = "only the Count"
 		}
-		return nil, validationError("1 validation error detected: Cannot specify the ProjectionExpression when choosing to get " + what)
+		return nil, validationError("1 validation error detected: Cannot specify the " + projName + " when choosing to get " + what)
 	}
 	switch in.Select {
 	case "SPECIFIC_ATTRIBUTES":
-		if in.ProjectionExpression == nil {
+		if in.ProjectionExpression == nil && !lr.HasAttributesToGet() {
 			return nil, validationError("1 validation error detected: Value 'SPECIFIC_ATTRIBUTES' at 'select' failed to satisfy constraint: Select type SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet")
 		}
 	case "ALL_PROJECTED_ATTRIBUTES":
 		if in.IndexName == nil {
 			return nil, validationError("1 validation error detected: ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
 		}
-	}
-	if err := in.legacyParams.check(exprs...); err != nil {
-		return nil, err
 	}
 	if err := in.exprParams.usage(exprs...); err != nil {
 		return nil, err
@@ -159,7 +163,7 @@ func (s *Server) prepareRead(in *readInput, exprs []expression, pre func() error
 	if err := pre(); err != nil {
 		return nil, err
 	}
-	p := &readPlan{forward: true, consist: in.ConsistentRead, capMode: in.ReturnConsumedCapacity, count: in.Select == "COUNT"}
+	p := &readPlan{forward: true, consist: in.ConsistentRead, capMode: in.ReturnConsumedCapacity, count: in.Select == "COUNT", legacy: lr}
 	if in.Limit != nil {
 		p.limit = *in.Limit
 	}
@@ -171,6 +175,9 @@ func (s *Server) prepareRead(in *readInput, exprs []expression, pre func() error
 		return nil, err
 	}
 	if p.proj, err = projOf(env, in.ProjectionExpression); err != nil {
+		return nil, err
+	}
+	if err := p.legacyReads(); err != nil {
 		return nil, err
 	}
 	if err := parse(env); err != nil {
@@ -207,6 +214,33 @@ func (s *Server) prepareRead(in *readInput, exprs []expression, pre func() error
 		p.fullLSI = true
 	}
 	return p, nil
+}
+
+// legacyReads compiles the legacy QueryFilter or ScanFilter and
+// AttributesToGet of the read into its filter and projection.
+func (p *readPlan) legacyReads() error {
+	f, err := p.legacy.Filter()
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		p.filter = f
+	}
+	if p.legacy.HasAttributesToGet() {
+		p.proj, err = p.legacy.Projection()
+	}
+	return err
+}
+
+// projectionName names the projection parameter a read has, if any.
+func projectionName(expr, attributesToGet bool) string {
+	switch {
+	case expr:
+		return "ProjectionExpression"
+	case attributesToGet:
+		return "AttributesToGet"
+	}
+	return ""
 }
 
 // startKey converts an ExclusiveStartKey into the tree key to resume
@@ -453,20 +487,27 @@ func (s *Server) query(body []byte) ([]byte, error) {
 	}
 	var parsed *expr.KeyCondition
 	exprs := []expression{{"ProjectionExpression", in.ProjectionExpression}, {"FilterExpression", in.FilterExpression}, {"KeyConditionExpression", in.KeyConditionExpression}}
-	p, err := s.prepareRead(&in.readInput, exprs, func() error {
-		if in.KeyConditionExpression == nil {
+	p, err := s.prepareRead("Query", &in.readInput, exprs, func() error {
+		if in.KeyConditionExpression == nil && !in.legacyParams.hasKeyConditions() {
 			return validationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 		}
 		return nil
 	}, func(env *exprEnv) (err error) {
-		parsed, err = env.parseKeyCondition(*in.KeyConditionExpression)
+		if in.KeyConditionExpression != nil {
+			parsed, err = env.parseKeyCondition(*in.KeyConditionExpression)
+		}
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	hash, rng := p.keySchema()
-	kc, err := bindKeyCondition(parsed, hash, rng)
+	var kc *keyCond
+	if parsed != nil {
+		kc, err = bindKeyCondition(parsed, hash, rng)
+	} else {
+		kc, err = legacyKeyCond(p.legacy, hash, rng)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -519,13 +560,35 @@ func (s *Server) query(body []byte) ([]byte, error) {
 	return p.run()
 }
 
-// checkFilterKeys rejects a Query filter on a key attribute of the table
-// or index queried, as DynamoDB does (a Scan may filter on keys).
+// legacyKeyCond checks the legacy KeyConditions of lr and binds them to
+// the key schema queried.
+func legacyKeyCond(lr *legacy.Request, hash, rng keyAttr) (*keyCond, error) {
+	if err := lr.CheckKeyConditions(); err != nil {
+		return nil, err
+	}
+	hv, kr, err := lr.BindKeys(hash.name, hash.typ, rng.name, rng.typ)
+	if err != nil {
+		return nil, err
+	}
+	kc := &keyCond{hashName: hash.name, hashValue: hv}
+	if kr != nil {
+		kc.rng = &rangeCond{name: kr.Name, op: kr.Op, values: kr.Values}
+	}
+	return kc, nil
+}
+
+// checkFilterKeys rejects a Query filter (FilterExpression or the legacy
+// QueryFilter) on a key attribute of the table or index queried, as
+// DynamoDB does (a Scan may filter on keys).
 func checkFilterKeys(filter condition, hash, rng keyAttr) error {
+	what := "Filter Expression"
+	if _, ok := filter.(*legacy.Filter); ok {
+		what = "QueryFilter"
+	}
 	used := filter.Attributes()
 	for _, ka := range [2]keyAttr{hash, rng} {
 		if ka.name != "" && slices.Contains(used, ka.name) {
-			return validationError("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + ka.name)
+			return validationError(what + " can only contain non-primary key attributes: Primary key attribute: " + ka.name)
 		}
 	}
 	return nil
@@ -538,7 +601,7 @@ func (s *Server) scan(body []byte) ([]byte, error) {
 	}
 	seg, total := 0, 1
 	exprs := []expression{{"ProjectionExpression", in.ProjectionExpression}, {"FilterExpression", in.FilterExpression}}
-	p, err := s.prepareRead(&in.readInput, exprs, func() error {
+	p, err := s.prepareRead("Scan", &in.readInput, exprs, func() error {
 		switch {
 		case in.Segment != nil && in.TotalSegments == nil:
 			return validationError("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")

@@ -298,7 +298,7 @@ func (s *Server) transactGetItems(body []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		proj, key, err := s.prepareGet(t, g.Key, g.ProjectionExpression, &exprParams{ExpressionAttributeNames: g.ExpressionAttributeNames})
+		proj, key, err := s.prepareGet(t, g.Key, g.ProjectionExpression, &exprParams{ExpressionAttributeNames: g.ExpressionAttributeNames}, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -68,7 +68,7 @@ func TestConditionalWrites(t *testing.T) {
 		TableName: aws.String("cond"), Item: item{"pk": s("a")},
 		Expected: map[string]types.ExpectedAttributeValue{"v": {Exists: aws.Bool(false)}},
 	})
-	wantCode(t, err, "ValidationException", "legacy parameter Expected")
+	wantCode(t, err, "ConditionalCheckFailedException", "The conditional request failed") // legacy Expected: v exists
 }
 
 func TestUpdateItem(t *testing.T) {

@@ -2,12 +2,6 @@ package conformance
 
 import "strings"
 
-// noLegacy marks the steps using legacy parameters (AttributesToGet,
-// KeyConditions, QueryFilter, ScanFilter, Expected, AttributeUpdates,
-// ConditionalOperator): ddbtest answers them with a ValidationException,
-// DynamoDB and dynalite still support them (see ddbtest/DIFFERENCES.md).
-const noLegacy = "legacy parameters unsupported by design; use expressions"
-
 // itemScenarios covers PutItem, GetItem and DeleteItem: attribute value
 // validation, key types, numbers, ReturnValues and projections.
 func itemScenarios() []scenario {
@@ -127,7 +121,7 @@ func itemScenarios() []scenario {
 			get("T", k("p"), "ProjectionExpression", "list[-1]").why("negative index"),
 			get("T", k("p"), "ProjectionExpression", "").why("empty projection"),
 			get("T", k("p"), "ProjectionExpression", "a.b[0].c, a.e, nosuch"),
-			get("T", k("p"), "AttributesToGet", []any{"x", "list", "nosuch"}).known(noLegacy),
+			get("T", k("p"), "AttributesToGet", []any{"x", "list", "nosuch"}),
 			get("T", k("p"), "AttributesToGet", []any{"x", "x"}).why("duplicate AttributesToGet"),
 			get("T", k("p"), "ProjectionExpression", "x", "ExpressionAttributeValues", vals(":v", N("1"))).why("values in a GetItem"),
 		)},

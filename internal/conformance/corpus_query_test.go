@@ -79,7 +79,7 @@ func queryScenarios() []scenario {
 			q("pk = :p", "IndexName", "nosuch").why("missing index"),
 			query("T", "KeyConditionExpression", "pk = :p").why("undefined placeholder"),
 			query("T").why("no key condition"),
-			query("T", "KeyConditions", kv("pk", kv("ComparisonOperator", "EQ", "AttributeValueList", []any{S("p")})), "ProjectionExpression", "sk").known(noLegacy),
+			query("T", "KeyConditions", kv("pk", kv("ComparisonOperator", "EQ", "AttributeValueList", []any{S("p")})), "ProjectionExpression", "sk"),
 		)},
 		{name: "querystrings", steps: steps(
 			newTable("T", "pk:N", "sk:S").step(),

@@ -54,7 +54,7 @@ func scanScenarios() []scenario {
 			scan("T", "ReturnConsumedCapacity", "TOTAL", "Select", "COUNT"),
 			scan("T", "ExclusiveStartKey", kv("pk", S("x"))).why("key type mismatch in ExclusiveStartKey"),
 			scan("T", "IndexName", "nosuch"),
-			scan("T", "ScanFilter", kv("v", kv("ComparisonOperator", "EQ", "AttributeValueList", []any{N("1")}))).unord().known(noLegacy),
+			scan("T", "ScanFilter", kv("v", kv("ComparisonOperator", "EQ", "AttributeValueList", []any{N("1")}))).unord(),
 			scan("!nosuchtable"),
 		)},
 		{name: "scanpages", steps: steps(

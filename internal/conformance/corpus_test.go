@@ -12,5 +12,6 @@ func corpus() []scenario {
 		queryScenarios(),
 		scanScenarios(),
 		wireScenarios(),
+		legacyScenarios(),
 	)
 }

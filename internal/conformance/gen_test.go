@@ -307,10 +307,6 @@ var genAllowed = []struct {
 			pa, pb := syntaxPrefix(a.body), syntaxPrefix(b.body)
 			return pa != "" && pa == pb
 		}},
-	{"legacy parameters (Expected, AttributeUpdates, AttributesToGet, KeyConditions, QueryFilter, ScanFilter, ConditionalOperator): their semantics are issue #10 part B (legacyParams is being rewritten); ddbtest still rejects them",
-		func(_ string, a, _ rawReply) bool {
-			return strings.Contains(a.body, "does not support the legacy parameter")
-		}},
 	{"Scan ConsistentRead: a Boolean member of Scan in the API reference; dynalite's Scan does not know it and ignores it",
 		func(l string, _, _ rawReply) bool {
 			return strings.HasPrefix(l, "Scan[") && strings.Contains(l, "] ConsistentRead=")

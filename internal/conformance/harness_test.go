@@ -3,15 +3,11 @@ package conformance
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ddb-go/ddb/ddbtest"
+	"github.com/ddb-go/ddb/internal/dynalite"
 )
 
 var (
@@ -51,7 +48,7 @@ func runMain(m *testing.M) int {
 	defer srv.Close()
 	ddb = backend{name: "ddbtest", url: srv.URL}
 
-	url, stop, err := startDynalite()
+	url, stop, err := dynalite.Start()
 	if err != nil {
 		if os.Getenv("CI") != "" {
 			fmt.Fprintln(os.Stderr, "conformance: dynalite is required when CI is set:", err)
@@ -73,95 +70,6 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "testing: warning: no tests to run")
 	}
 	return code
-}
-
-// watchdog runs dynalite's cli.js (argv[1]) with the remaining arguments,
-// and exits when its stdin closes, so dynalite never outlives the test
-// binary, even when that is killed.
-const watchdog = `const cli = process.argv[1];
-process.argv = [process.argv[0], cli].concat(process.argv.slice(2));
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('data', () => {});
-require(cli);`
-
-// startDynalite starts dynalite from the repository's node_modules on a
-// free loopback port, with table state changes made immediate.
-func startDynalite() (url string, stop func(), err error) {
-	cli, err := filepath.Abs(filepath.Join("..", "..", "node_modules", "dynalite", "cli.js"))
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := os.Stat(cli); err != nil {
-		return "", nil, fmt.Errorf("dynalite not installed: %w", err)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		return "", nil, err
-	}
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		port, err := freePort()
-		if err != nil {
-			return "", nil, err
-		}
-		cmd := exec.Command(node, "-e", watchdog, cli, "--host", "127.0.0.1", "--port", port,
-			"--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			return "", nil, err
-		}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			return "", nil, err
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		stop := func() {
-			_ = stdin.Close()
-			select {
-			case <-exited:
-			case <-time.After(2 * time.Second):
-				_ = cmd.Process.Kill()
-				<-exited
-			}
-		}
-		addr := "127.0.0.1:" + port
-		if err := waitListening(addr, exited); err != nil {
-			stop()
-			lastErr = fmt.Errorf("%w; stderr: %s", err, stderr.String())
-			continue
-		}
-		return "http://" + addr, stop, nil
-	}
-	return "", nil, lastErr
-}
-
-func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), nil
-}
-
-func waitListening(addr string, exited <-chan error) error {
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("dynalite exited: %v", err)
-		default:
-		}
-		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return errors.New("dynalite did not start listening within 15s")
 }
 
 // reply is one HTTP answer: its status and decoded JSON body (numbers kept

@@ -1,0 +1,4 @@
+// Package compat runs third-party DynamoDB clients (guregu/dynamo v2;
+// boto3 from boto3_legacy.py) against ddbtest, in a module of its own so
+// that their dependencies stay out of the ddb module.
+package compat
