@@ -206,6 +206,10 @@ func init() {
 		"BatchWriteItem":     (*Server).batchWriteItem,
 		"TransactWriteItems": (*Server).transactWriteItems,
 		"TransactGetItems":   (*Server).transactGetItems,
+		// PartiQL (partiql.go)
+		"ExecuteStatement":      (*Server).executeStatement,
+		"BatchExecuteStatement": (*Server).batchExecuteStatement,
+		"ExecuteTransaction":    (*Server).executeTransaction,
 	}
 }
 
