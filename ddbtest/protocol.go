@@ -214,6 +214,10 @@ func init() {
 		"ListTagsOfResource": (*Server).listTagsOfResource,
 		"DescribeLimits":     (*Server).describeLimits,
 		"DescribeEndpoints":  (*Server).describeEndpoints,
+		// PartiQL (partiql.go)
+		"ExecuteStatement":      (*Server).executeStatement,
+		"BatchExecuteStatement": (*Server).batchExecuteStatement,
+		"ExecuteTransaction":    (*Server).executeTransaction,
 	}
 }
 
