@@ -181,6 +181,17 @@ func sTxWrite(class string, own ...member) *shape {
 	)...)
 }
 
+// sTags is a list of tags. CreateTable checks their lengths with the other
+// constraints (constrained); TagResource checks them after the resource
+// ARN (tags.go), so its shape only types them.
+func sTags(constrained bool) *shape {
+	key, value := sStr(), sStr()
+	if constrained {
+		key, value = key.notNil().length(1, 128), value.notNil().length(0, 256)
+	}
+	return sList(sValueStruct("Tag", mem("Key", key), mem("Value", value)))
+}
+
 // requestShapes maps each operation to the shape of its request.
 var requestShapes = map[string]*shape{
 	"CreateTable": sStruct("",
@@ -195,8 +206,14 @@ var requestShapes = map[string]*shape{
 		mem("LocalSecondaryIndexes", sIndexes("LocalSecondaryIndex", false)),
 		mem("GlobalSecondaryIndexes", sIndexes("GlobalSecondaryIndex", true)),
 		mem("DeletionProtectionEnabled", sBool()),
+		mem("Tags", sTags(true)),
 	),
 	"DescribeTable":      sStruct("", mem("TableName", sTableNameOnly())),
+	"TagResource":        sStruct("", mem("ResourceArn", sStr()), mem("Tags", sTags(false))),
+	"UntagResource":      sStruct("", mem("ResourceArn", sStr()), mem("TagKeys", sList(sStr()))),
+	"ListTagsOfResource": sStruct("", mem("ResourceArn", sStr()), mem("NextToken", sStr())),
+	"DescribeLimits":     sStruct(""),
+	"DescribeEndpoints":  sStruct(""),
 	"DeleteTable":        sStruct("", mem("TableName", sTableNameOnly())),
 	"DescribeTimeToLive": sStruct("", mem("TableName", sTableNameOnly())),
 	"UpdateTimeToLive": sStruct("",

@@ -267,9 +267,6 @@ func (s *Server) createTable(body []byte) ([]byte, error) {
 
 func validateCreateTable(in *createTableInput) (*tableMeta, error) {
 	// The members' constraints were checked with the request (validate.go).
-	if err := constraintErrors(tagConstraints(in.Tags, "tags")); err != nil {
-		return nil, err
-	}
 	if err := checkAttrDefs(in.AttributeDefinitions); err != nil {
 		return nil, err
 	}

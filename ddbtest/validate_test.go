@@ -51,6 +51,8 @@ func TestValidationOrder(t *testing.T) {
 		status         int
 		want           string // the whole body; "" for any success
 	}{
+		{"tag constraints with the others", "CreateTable", `{"TableName":"tagged","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"","Value":"v"}]}`, 400, val + `1 validation error detected: Value '' at 'tags.1.member.key' failed to satisfy constraint: Member must have length greater than or equal to 1"}`},
+		{"tag types", "TagResource", `{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/valid","Tags":[{"Key":1}]}`, 400, ser + `NUMBER_VALUE cannot be converted to String"}`},
 		{"not JSON", "GetItem", `{"TableName":`, 400, `{"__type":"com.amazon.coral.service#SerializationException"}`},
 		{"wrong type", "PutItem", `{"TableName":1,"Item":{}}`, 400, ser + `NUMBER_VALUE cannot be converted to String"}`},
 		{"false", "PutItem", `{"TableName":false,"Item":{}}`, 400, ser + `FALSE_VALUE cannot be converted to String"}`},
