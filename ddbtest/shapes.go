@@ -8,6 +8,8 @@ package ddbtest
 // and constraints are DynamoDB's, as recorded in dynalite's validation
 // tables and the AWS API reference.
 
+import "github.com/ddb-go/ddb/ddbtest/internal/legacy"
+
 // wireKind is how DynamoDB's deserializer reads a member.
 type wireKind uint8
 
@@ -114,7 +116,7 @@ func sValues() *shape          { return sItem() }
 func sConditionalOp() *shape   { return sStr().oneOf("OR", "AND") }
 func sAttributesToGet() *shape { return sList(sStr()).length(1, 255) }
 
-var comparisonOperators = []string{"IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS"}
+var comparisonOperators = legacy.ComparisonOperators
 
 func sExpected() *shape {
 	return sMap("ExpectedAttributeValue", sValueStruct("ExpectedAttributeValue",

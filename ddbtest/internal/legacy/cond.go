@@ -12,8 +12,9 @@ import (
 
 var conditionalOperators = []string{"OR", "AND"}
 
-// comparisonOperators is DynamoDB's enum value set, in its order.
-var comparisonOperators = []string{"IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS"}
+// ComparisonOperators is DynamoDB's enum value set of ComparisonOperator
+// (Expected, KeyConditions, QueryFilter, ScanFilter), in its order.
+var ComparisonOperators = []string{"IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS"}
 
 // operator is what DynamoDB allows of one comparison operator: how many
 // values (max -1: no limit), of which types (nil: any), and the
@@ -63,7 +64,7 @@ func decodeConditions(raw json.RawMessage, path string, c *constraints) ([]condi
 	return decodeMap(raw, func(name string, cj *conditionJSON) condition {
 		p := path + "." + name + ".member.comparisonOperator"
 		c.notNull(p, cj.ComparisonOperator)
-		c.enum(p, cj.ComparisonOperator, comparisonOperators)
+		c.enum(p, cj.ComparisonOperator, ComparisonOperators)
 		return condition{attr: name, op: cj.ComparisonOperator, values: cj.AttributeValueList}
 	})
 }
@@ -201,7 +202,7 @@ type expectedJSON struct {
 
 func decodeExpected(raw json.RawMessage, c *constraints) ([]expected, error) {
 	return decodeMap(raw, func(name string, ej *expectedJSON) expected {
-		c.enum("expected."+name+".member.comparisonOperator", ej.ComparisonOperator, comparisonOperators)
+		c.enum("expected."+name+".member.comparisonOperator", ej.ComparisonOperator, ComparisonOperators)
 		return expected{attr: name, value: ej.Value, exists: ej.Exists, hasAVL: ej.AttributeValueList != nil,
 			cond: condition{attr: name, op: ej.ComparisonOperator, values: ej.AttributeValueList}}
 	})
