@@ -3,6 +3,7 @@ package ddb
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"iter"
 	"math/big"
@@ -308,6 +309,10 @@ func (t *Table[T]) batchFail(op string, left []batchReq[T], err error) error {
 	if err == nil {
 		return nil
 	}
+	var de *Error
+	if !errors.As(err, &de) { // the end of ctx, noticed between requests
+		err = &Error{Op: op, Table: t.name, Err: err}
+	}
 	e := &BatchError[T]{Op: op, Table: t.name, Err: err}
 	for _, r := range left {
 		if r.put {
@@ -578,9 +583,9 @@ func (w *Writer[T]) Put(item T) error {
 	return w.add(func(pos int) (batchReq[T], error) { return w.t.putReq("Writer", pos, item, now()) })
 }
 
-// Delete adds a delete of the item with the given key (pk, then sk if the
-// table has one) to the buffer, writing the buffer if it is full.
-func (w *Writer[T]) Delete(key ...any) error {
+// Delete adds a delete of the item with the given key (ddb.Key{pk} or
+// ddb.Key{pk, sk}) to the buffer, writing the buffer if it is full.
+func (w *Writer[T]) Delete(key Key) error {
 	return w.add(func(pos int) (batchReq[T], error) { return w.t.keyReq("Writer", pos, key) })
 }
 

@@ -212,10 +212,10 @@ func TestWriter(t *testing.T) {
 	if err := w.Put(items[55]); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("Put of a buffered key: err = %v, want ErrInvalidInput", err)
 	}
-	if err := w.Delete(items[0].PK, items[0].SK); err != nil {
+	if err := w.Delete(Key{items[0].PK, items[0].SK}); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
-	if err := w.Delete("only-pk"); !errors.Is(err, ErrInvalidKey) {
+	if err := w.Delete(Key{"only-pk"}); !errors.Is(err, ErrInvalidKey) {
 		t.Errorf("Delete with half a key: err = %v, want ErrInvalidKey", err)
 	}
 	if err := w.Close(); err != nil {

@@ -43,22 +43,34 @@
 //
 //	orders, err := ddb.NewTable[Order](client, "orders")
 //	err = orders.Put(ctx, o)
-//	o, err := orders.Get(ctx, "c1", placed)     // ErrNotFound when absent
-//	err = orders.Delete(ctx, "c1", placed)
+//	o, err := orders.Get(ctx, ddb.Key{"c1", placed}) // ErrNotFound when absent
+//	err = orders.Delete(ctx, ddb.Key{"c1", placed})
 //
 //	for o, err := range orders.Query("c1", ddb.Ge(since)).Desc().All(ctx) {
 //		if err != nil { ... }  // a failed page ends the loop with its error
 //		...
 //	}
 //
+// Every call that takes a key takes a Key: the partition key value, then
+// the sort key value, followed by the call's options:
+//
+//	o, err = orders.Get(ctx, ddb.Key{"c1", placed}, ddb.Consistent())
+//	err = orders.Delete(ctx, ddb.Key{"c1", placed}, ddb.If(ddb.Attr("Status").Eq("cancelled")))
+//
 // Query and Scan results can also be read page by page with Pages; each
 // Page has an opaque Cursor that StartFrom resumes from, even in another
-// process. Limit bounds the number of items returned across pages,
-// PageSize the number of items each request reads.
+// process, and that is empty exactly when the read has no more items.
+// WithCursorKeys seals cursors with AES-GCM for handing them to clients.
+// Limit bounds the number of items returned across pages, PageSize the
+// number of items each request reads.
 //
 // Key values that do not fit the table's key fail with ErrInvalidKey before
-// any request is sent. Errors from DynamoDB are returned as *Error values
-// that match the sentinel errors of this package (ErrConditionFailed,
-// ErrThrottled, ErrTableNotFound, ...) with errors.Is and still unwrap to
-// the SDK's exception types with errors.As.
+// any request is sent, and so does an expression of a Table[T] naming an
+// attribute that struct T does not store (ErrUnknownAttribute, with a
+// "did you mean" hint; AllowExtraAttributes turns this off). Errors from
+// DynamoDB are returned as *Error values that match a sentinel error of
+// this package (ErrConditionFailed, ErrValidation, ErrThrottled,
+// ErrTableNotFound, ErrRequest for anything else, ...) with errors.Is and
+// still unwrap to the SDK's exception types with errors.As; the end of the
+// request's context matches context.Canceled or context.DeadlineExceeded.
 package ddb

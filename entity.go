@@ -379,6 +379,7 @@ func DefineEntity[T any](st *SingleTable, name string, opts ...EntityOption) (*E
 	st.byName[name], st.byType[typ] = def, def
 	reads := *st.t.schema
 	reads.itemType = typ
+	reads.attrs = knownAttrs(typ, reads.allowExtra, append(reads.keyNames(), st.typeAttr)...)
 	e.reads = &Table[T]{client: st.t.client, name: st.t.name, schema: &reads}
 	return e, nil
 }
@@ -462,7 +463,7 @@ func (e *Entity[T]) key(op string, v T) (Key, error) {
 }
 
 // Put writes v, replacing the item with the same key. Options are those of
-// Table.Put, except ReturnOld.
+// Table.Put, except ReturnOld and ReturnNew.
 func (e *Entity[T]) Put(ctx context.Context, v T, opts ...WriteOption) error {
 	item, err := e.Item(v)
 	if err != nil {
@@ -480,7 +481,7 @@ func (e *Entity[T]) Get(ctx context.Context, key T, opts ...ReadOption) (T, erro
 	if err != nil {
 		return zero, err
 	}
-	it, err := e.st.t.GetOpt(ctx, k, opts...)
+	it, err := e.st.t.Get(ctx, k, opts...)
 	if err != nil {
 		return zero, err
 	}
@@ -494,13 +495,13 @@ func (e *Entity[T]) Get(ctx context.Context, key T, opts ...ReadOption) (T, erro
 }
 
 // Delete deletes the item under key's key (a T whose key fields are set).
-// Options are those of Table.DeleteOpt, except ReturnOld.
+// Options are those of Table.Delete, except ReturnOld.
 func (e *Entity[T]) Delete(ctx context.Context, key T, opts ...WriteOption) error {
 	k, err := e.key("Delete", key)
 	if err != nil {
 		return err
 	}
-	return e.st.t.DeleteOpt(ctx, k, append(opts, If(Or(Attr(e.st.typeAttr).Eq(e.name), Attr(e.st.typeAttr).NotExists())))...)
+	return e.st.t.Delete(ctx, k, append(opts, If(Or(Attr(e.st.typeAttr).Eq(e.name), Attr(e.st.typeAttr).NotExists())))...)
 }
 
 // Query reads the items of this entity in the partition of key (a T whose

@@ -2,6 +2,7 @@ package ddb
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -35,6 +36,37 @@ var (
 	ErrTableNotFound = errors.New("ddb: table not found")
 	// ErrTxCanceled: a transaction was canceled; errors.As with *TxCanceledError gives the reasons.
 	ErrTxCanceled = errors.New("ddb: transaction canceled")
+	// ErrUnknownAttribute: an expression of a Table[T] names a top-level
+	// attribute that struct T does not store (see AllowExtraAttributes). It
+	// also matches ErrInvalidExpression.
+	ErrUnknownAttribute = fmt.Errorf("ddb: unknown attribute (%w)", ErrInvalidExpression)
+	// ErrValidation: DynamoDB rejected the request as invalid (ValidationException).
+	ErrValidation = errors.New("ddb: validation failed")
+	// ErrIdempotentMismatch: a transaction's idempotency token was reused
+	// with different actions (IdempotentParameterMismatchException).
+	ErrIdempotentMismatch = errors.New("ddb: idempotency token reused with other parameters")
+	// ErrTxConflict: another transaction or write is in progress on the same
+	// items (TransactionConflictException, TransactionInProgressException,
+	// ReplicatedWriteConflictException, or a transaction action's
+	// TransactionConflict reason).
+	ErrTxConflict = errors.New("ddb: transaction conflict")
+	// ErrItemCollectionTooLarge: a local secondary index's item collection
+	// would exceed 10 GB (ItemCollectionSizeLimitExceededException).
+	ErrItemCollectionTooLarge = errors.New("ddb: item collection size limit exceeded")
+	// ErrLimitExceeded: too many concurrent control-plane operations or
+	// another account limit (LimitExceededException).
+	ErrLimitExceeded = errors.New("ddb: limit exceeded")
+	// ErrResourceInUse: the table, index or backup is being created,
+	// updated or deleted, or already exists (ResourceInUseException and the
+	// other ...InUse / ...AlreadyExists / ...Conflict exceptions).
+	ErrResourceInUse = errors.New("ddb: resource in use")
+	// ErrInternal: DynamoDB failed (InternalServerError, HTTP 5xx) after the retries.
+	ErrInternal = errors.New("ddb: internal server error")
+	// ErrRequest: any other failure of a request: a connection error, an
+	// exception ddb has no sentinel for. The end of the request's context
+	// is not one of these: it matches context.Canceled or
+	// context.DeadlineExceeded instead (and is still a *Error).
+	ErrRequest = errors.New("ddb: request failed")
 )
 
 // Error describes a failed ddb operation. It wraps a sentinel above (Kind)

@@ -21,7 +21,7 @@ func ExampleTable_Update() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	now, _ := accounts.Get(ctx, "alice")
+	now, _ := accounts.Get(ctx, ddb.Key{"alice"})
 	fmt.Println(old.Balance, "->", now.Balance, "version", old.Version, "->", now.Version)
 	// Output: 100 -> 70 version 1 -> 2
 }
@@ -57,7 +57,7 @@ func ExampleErrVersionConflict() {
 	ctx := context.Background()
 
 	for {
-		a, err := accounts.Get(ctx, "bob")
+		a, err := accounts.Get(ctx, ddb.Key{"bob"})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func ExampleErrVersionConflict() {
 		}
 		break
 	}
-	bob, _ := accounts.Get(ctx, "bob")
+	bob, _ := accounts.Get(ctx, ddb.Key{"bob"})
 	fmt.Println(bob.Balance, bob.Version)
 	// Output: 10 2
 }

@@ -607,6 +607,8 @@ func BeginsWith(prefix any) KeyCondition { return KeyCondition{op: opBeginsWith,
 // placeholders. op and table, when set, are copied into errors.
 type exprBuilder struct {
 	op, table string
+	known     *attrSet // top-level names allowed; nil: any
+	attrErr   error    // first unknown top-level name of the expression being built
 
 	nameList []string               // nameList[i] is the name behind #n<i>
 	nameIdx  map[string]int         // index of nameList, once it is long
@@ -758,6 +760,10 @@ func (b *exprBuilder) begin() exprMark {
 // placeholders added since m and returns the error with the builder's op
 // and table filled in; otherwise it returns the built string.
 func (b *exprBuilder) finish(m exprMark, err error) (string, error) {
+	if err == nil {
+		err = b.attrErr
+	}
+	b.attrErr = nil
 	if err != nil {
 		for _, n := range b.nameList[m.names:] {
 			delete(b.nameIdx, n)
@@ -790,6 +796,9 @@ func (b *exprBuilder) wrap(err error) error {
 }
 
 func (b *exprBuilder) writePath(p Path) {
+	if b.known != nil && b.attrErr == nil {
+		b.attrErr = b.known.check(p.head)
+	}
 	b.sb.WriteString(b.name(p.head))
 	for _, s := range p.rest {
 		if s.isIndex {

@@ -6,6 +6,7 @@ package ddb
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sort"
 	"strings"
@@ -31,6 +32,19 @@ type RequestInfo struct {
 	Duration  time.Duration
 	Capacity  ConsumedCapacity // zero when DynamoDB reported none
 	Err       error            // the SDK's error, nil on success
+	// Expected is true when Err is an answer the caller was asking for
+	// rather than a failure: Ensure's check whether the table exists
+	// (ResourceNotFoundException). LogRequests logs it at debug level.
+	Expected bool
+}
+
+// expectKey marks a context whose request probes for an error it expects.
+type expectKey struct{}
+
+// expecting returns ctx marked so that a request sent with it that fails
+// with an error matching kind is reported as Expected.
+func expecting(ctx context.Context, kind error) context.Context {
+	return context.WithValue(ctx, expectKey{}, kind)
 }
 
 // Capacity adds up consumed capacity. Attach one to a context with
@@ -207,10 +221,16 @@ func OnRequest(hook func(ctx context.Context, info RequestInfo)) ObserveOption {
 // ObserveBudget applies b to every request, whatever its context.
 func ObserveBudget(b *Budget) ObserveOption { return func(o *observed) { o.budget = b } }
 
-// LogRequests returns a hook for OnRequest that logs each request to l:
-// at debug level when it succeeded, at warning level when it failed.
+// LogRequests returns a hook for OnRequest that logs each request to l
+// (slog.Default() when l is nil, looked up at each request): at debug
+// level when it succeeded or failed as expected (RequestInfo.Expected), at
+// warning level when it failed.
 func LogRequests(l *slog.Logger) func(context.Context, RequestInfo) {
 	return func(ctx context.Context, ri RequestInfo) {
+		l := l
+		if l == nil {
+			l = slog.Default()
+		}
 		level := slog.LevelDebug
 		attrs := []slog.Attr{
 			slog.String("op", ri.Operation),
@@ -223,7 +243,9 @@ func LogRequests(l *slog.Logger) func(context.Context, RequestInfo) {
 			attrs = append(attrs, slog.String("index", ri.Index))
 		}
 		if ri.Err != nil {
-			level = slog.LevelWarn
+			if !ri.Expected {
+				level = slog.LevelWarn
+			}
 			attrs = append(attrs, slog.Any("err", ri.Err))
 		}
 		l.LogAttrs(ctx, level, "ddb request", attrs...)
@@ -265,6 +287,9 @@ func do[Out any](ctx context.Context, o *observed, op string, dir int, table, in
 	start := time.Now()
 	out, err := send()
 	ri := RequestInfo{Operation: op, Table: table, Index: index, Duration: time.Since(start), Err: err}
+	if kind, _ := ctx.Value(expectKey{}).(error); kind != nil && err != nil {
+		ri.Expected = errors.Is(mapErr(op, table, err), kind)
+	}
 	if err == nil && capOf != nil {
 		for _, c := range capOf(out) {
 			ri.Capacity.Read += aws.ToFloat64(c.ReadCapacityUnits)

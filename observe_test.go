@@ -56,14 +56,14 @@ func TestObserveHookSeesEveryRequest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := tbl.Get(ctx, "c1", int64(1)); err != nil {
+	if _, err := tbl.Get(ctx, Key{"c1", int64(1)}); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := tbl.Query("open").Index("ByStatus").PageSize(2).Count(ctx); err != nil || n != 3 {
 		t.Fatalf("count = %d, %v", n, err)
 	}
 	missing, _ := NewTable[adminOrder](tbl.client.(*observed).Client, "no-such-table", WithObserve(OnRequest(rec.hook), OnRequest(LogRequests(logger))))
-	_, getErr := missing.Get(ctx, "c1", int64(1))
+	_, getErr := missing.Get(ctx, Key{"c1", int64(1)})
 	want := []string{"PutItem", "PutItem", "PutItem", "GetItem", "Query", "Query", "GetItem"}
 	if got := rec.ops(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("operations = %v, want %v", got, want)
@@ -149,7 +149,7 @@ func TestBudgetLimitsRate(t *testing.T) {
 	b.read.charge(100)
 	cctx, cancel := context.WithTimeout(WithBudget(context.Background(), b), 20*time.Millisecond)
 	defer cancel()
-	if _, err := tbl.Get(cctx, 1); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := tbl.Get(cctx, Key{1}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Get while over budget = %v, want context.DeadlineExceeded", err)
 	}
 }

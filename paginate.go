@@ -23,9 +23,16 @@ type Page[T any] struct {
 	// Items are the page's items, decoded.
 	Items []T
 	// Cursor resumes the same query or scan right after the last item of
-	// this page (see Query.StartFrom). It is empty on the last page.
-	// Cursors are opaque and checksummed but not encrypted: they carry the
-	// key values of that last item.
+	// this page (see Query.StartFrom). It is empty exactly when the read
+	// has no more items: DynamoDB returned no LastEvaluatedKey, or it did
+	// but the next request found nothing more (Pages looks one request
+	// ahead for this). A page cut short by Limit has a cursor, so the read
+	// can go on past the limit.
+	//
+	// Cursors are opaque and checksummed. By default they are not
+	// encrypted: they carry the table name and the key values of that
+	// last item. A table created with WithCursorKeys seals them with
+	// AES-GCM, so they can be handed to clients.
 	Cursor string
 }
 
@@ -118,7 +125,7 @@ func (p *pager[T]) expressions(b *exprBuilder, count bool, shape *[]string) (fil
 	if len(p.spec.proj) > 0 {
 		pb := b
 		if count { // validated, not sent: a count returns no attributes
-			pb = &exprBuilder{op: b.op, table: b.table}
+			pb = &exprBuilder{op: b.op, table: b.table, known: b.known}
 		}
 		s, err := pb.projection(p.t.withKeyPaths(p.spec.proj, p.spec.index))
 		if err != nil {
@@ -249,14 +256,38 @@ func (p *pager[T]) all(ctx context.Context) iter.Seq2[T, error] {
 	}
 }
 
+// pages yields the read's pages. A page is held back until the next
+// request has answered, so that the last page never comes back empty
+// with a cursor of its own: when DynamoDB returns a LastEvaluatedKey and
+// the next request returns nothing more, the page before ends the
+// iteration with an empty cursor. Pages emptied by a filter are skipped;
+// a read with no items at all yields one empty page.
 func (p *pager[T]) pages(ctx context.Context) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
-		stopped, yielded := false, false
+		var (
+			held     *Page[T]                        // decoded, not yet yielded
+			heldNext map[string]types.AttributeValue // position after held
+			stopped  bool
+			yielded  bool
+		)
+		emit := func(next map[string]types.AttributeValue) bool {
+			if len(next) > 0 {
+				held.Cursor = p.encodeCursor(next)
+			}
+			page := held
+			held, yielded = nil, true
+			if !yield(page, nil) {
+				stopped = true
+				return false
+			}
+			return true
+		}
 		err := p.loop(ctx, false, func(items []map[string]types.AttributeValue, _ int, next map[string]types.AttributeValue) bool {
-			// Pages emptied by a filter are skipped, except that a read
-			// with no items at all yields one empty last page.
-			if len(items) == 0 && (len(next) > 0 || yielded) {
-				return true
+			if len(items) == 0 {
+				if len(next) == 0 && held != nil {
+					return emit(nil) // the read ended after the held page
+				}
+				return true // emptied by a filter (or the end, handled below)
 			}
 			page := &Page[T]{Items: make([]T, 0, len(items))}
 			for _, raw := range items {
@@ -268,18 +299,20 @@ func (p *pager[T]) pages(ctx context.Context) iter.Seq2[*Page[T], error] {
 				}
 				page.Items = append(page.Items, v)
 			}
-			if len(next) > 0 {
-				page.Cursor = p.encodeCursor(next)
-			}
-			yielded = true
-			if !yield(page, nil) {
-				stopped = true
+			if held != nil && !emit(heldNext) {
 				return false
 			}
+			held, heldNext = page, next
 			return true
 		})
-		if err != nil && !stopped {
+		switch {
+		case stopped:
+		case err != nil:
 			yield(nil, err)
+		case held != nil: // stopped by Limit, or the last request had no LastEvaluatedKey
+			emit(heldNext)
+		case !yielded:
+			yield(&Page[T]{Items: []T{}}, nil)
 		}
 	}
 }
@@ -361,7 +394,7 @@ func (p *pager[T]) encodeCursor(key map[string]types.AttributeValue) string {
 	js, _ := json.Marshal(body) // cannot fail: only strings
 	buf := append([]byte{cursorVersion}, js...)
 	sum := sha256.Sum256(buf)
-	return base64.RawURLEncoding.EncodeToString(append(buf, sum[:8]...))
+	return base64.RawURLEncoding.EncodeToString(p.t.schema.cursorKeys.seal(append(buf, sum[:8]...)))
 }
 
 // decodeCursor checks cursor against this read and returns the position
@@ -374,7 +407,13 @@ func (p *pager[T]) decodeCursor(cursor string) (map[string]types.AttributeValue,
 		return opErr(p.op, p.t.name, ErrInvalidCursor, format, args...)
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || len(raw) < 1+8 {
+	if err != nil {
+		return nil, bad("malformed cursor")
+	}
+	if raw, err = p.t.schema.cursorKeys.open(raw); err != nil {
+		return nil, bad("%v", err)
+	}
+	if len(raw) < 1+8 {
 		return nil, bad("malformed cursor")
 	}
 	buf, sum := raw[:len(raw)-8], raw[len(raw)-8:]

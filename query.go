@@ -173,7 +173,7 @@ func (q *Query[T]) pager(count bool) *pager[T] {
 	if len(q.sk) == 1 {
 		kc = &q.sk[0]
 	}
-	b := exprBuilder{op: op, table: t.name}
+	b := t.exprs(op)
 	kce, err := b.keyCondition(pkAttr.Name, pkv, skAttr.Name, skAttr.Type, kc)
 	if err != nil {
 		return p.fail(err)
@@ -311,7 +311,7 @@ func (s *Scan[T]) pager(count bool) *pager[T] {
 	if _, err := p.resolveIndex(); err != nil {
 		return p.fail(err)
 	}
-	b := exprBuilder{op: op, table: t.name}
+	b := t.exprs(op)
 	in := &dynamodb.ScanInput{TableName: &t.name}
 	shape := []string{op}
 	var err error

@@ -54,6 +54,10 @@ type tableOptions struct {
 	indexes  []*indexSchema
 	typeAttr string          // SingleTable type attribute (WithTypeAttr); ignored by NewTable
 	observe  []ObserveOption // WithObserve: NewTable wraps the client with Observe
+	// allowExtra (AllowExtraAttributes) turns off the check of attribute
+	// names against a struct T.
+	allowExtra bool
+	cursorKeys [][]byte // WithCursorKeys: the sealing key, then older ones
 }
 
 // WithKey declares the table's partition key and optional sort key. It is
@@ -108,6 +112,12 @@ type schema struct {
 	byAttr map[string]*fieldInfo
 	// Fields holding the reserved roles; nil when absent.
 	version, created, updated, ttl *fieldInfo
+	// attrs is the set of attribute names expressions may use; nil: any.
+	attrs *attrSet
+	// allowExtra records AllowExtraAttributes.
+	allowExtra bool
+	// cursorKeys seal and open cursors (WithCursorKeys); nil: plain cursors.
+	cursorKeys cursorAEADs
 }
 
 // keyAttrs returns the table's key attributes: pk, then sk if any.
@@ -204,7 +214,16 @@ func buildSchema(typ reflect.Type, o *tableOptions) (*schema, error) {
 		}
 		s.indexes[c.Name] = &c
 	}
-	return s, s.finishIndexes()
+	if err := s.finishIndexes(); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.cursorKeys, err = newCursorAEADs(o.cursorKeys); err != nil {
+		return nil, &Error{Op: "NewTable", Kind: ErrInvalidInput, Msg: err.Error()}
+	}
+	s.allowExtra = o.allowExtra
+	s.attrs = knownAttrs(typ, o.allowExtra, s.keyNames()...)
+	return s, nil
 }
 
 // declared validates a key attribute given through an option. For a struct T

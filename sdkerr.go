@@ -1,18 +1,67 @@
 package ddb
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
+// codeKinds maps DynamoDB's error codes to sentinels. Codes are given
+// without their "Exception" or "Error" suffix, so that a transaction's
+// cancellation reasons ("ConditionalCheckFailed", "ThrottlingError") and
+// the exceptions of single requests ("ConditionalCheckFailedException",
+// "ThrottlingException") share one entry.
+var codeKinds = map[string]error{
+	"ConditionalCheckFailed":          ErrConditionFailed,
+	"ProvisionedThroughputExceeded":   ErrThrottled,
+	"RequestLimitExceeded":            ErrThrottled,
+	"Throttling":                      ErrThrottled,
+	"Throttled":                       ErrThrottled,
+	"ResourceNotFound":                ErrTableNotFound,
+	"TableNotFound":                   ErrTableNotFound,
+	"IndexNotFound":                   ErrTableNotFound,
+	"GlobalTableNotFound":             ErrTableNotFound,
+	"ReplicaNotFound":                 ErrTableNotFound,
+	"TransactionCanceled":             ErrTxCanceled,
+	"Validation":                      ErrValidation,
+	"Serialization":                   ErrValidation,
+	"IdempotentParameterMismatch":     ErrIdempotentMismatch,
+	"TransactionConflict":             ErrTxConflict,
+	"TransactionInProgress":           ErrTxConflict,
+	"ReplicatedWriteConflict":         ErrTxConflict,
+	"ItemCollectionSizeLimitExceeded": ErrItemCollectionTooLarge,
+	"LimitExceeded":                   ErrLimitExceeded,
+	"ResourceInUse":                   ErrResourceInUse,
+	"TableInUse":                      ErrResourceInUse,
+	"TableAlreadyExists":              ErrResourceInUse,
+	"GlobalTableAlreadyExists":        ErrResourceInUse,
+	"ReplicaAlreadyExists":            ErrResourceInUse,
+	"BackupInUse":                     ErrResourceInUse,
+	"ExportConflict":                  ErrResourceInUse,
+	"ImportConflict":                  ErrResourceInUse,
+	"InternalServer":                  ErrInternal,
+	"InternalFailure":                 ErrInternal,
+	"ServiceUnavailable":              ErrInternal,
+}
+
+// codeKind returns the sentinel of a DynamoDB error code (with or without
+// its Exception/Error suffix), or nil.
+func codeKind(code string) error {
+	code = strings.TrimSuffix(strings.TrimSuffix(code, "Exception"), "Error")
+	return codeKinds[code]
+}
+
 // mapErr turns an error returned by the SDK into a *Error whose Kind is the
-// matching sentinel (ErrConditionFailed, ErrThrottled, ErrTableNotFound,
-// ErrTxCanceled) and whose Err is the SDK error, so callers can use both
-// errors.Is with the sentinel and errors.As with the SDK's exception type.
-// nil stays nil and errors that already are *Error are returned unchanged.
+// matching sentinel (see codeKinds; ErrInternal for any HTTP 5xx, ErrRequest
+// for everything else) and whose Err is the SDK error, so callers can use
+// both errors.Is with the sentinel and errors.As with the SDK's exception
+// type. The end of ctx has no Kind: the *Error wraps context.Canceled or
+// context.DeadlineExceeded, which errors.Is finds. nil stays nil and errors
+// that already are *Error are returned unchanged.
 func mapErr(op, table string, err error) error {
 	if err == nil {
 		return nil
@@ -23,24 +72,17 @@ func mapErr(op, table string, err error) error {
 	}
 	e := &Error{Op: op, Table: table, Err: err}
 	var (
-		ccf *types.ConditionalCheckFailedException
-		pte *types.ProvisionedThroughputExceededException
-		rle *types.RequestLimitExceeded
-		rnf *types.ResourceNotFoundException
-		tce *types.TransactionCanceledException
-		api smithy.APIError
+		api  smithy.APIError
+		resp *smithyhttp.ResponseError
 	)
 	switch {
-	case errors.As(err, &ccf):
-		e.Kind = ErrConditionFailed
-	case errors.As(err, &pte), errors.As(err, &rle):
-		e.Kind = ErrThrottled
-	case errors.As(err, &rnf):
-		e.Kind = ErrTableNotFound
-	case errors.As(err, &tce):
-		e.Kind = ErrTxCanceled
-	case errors.As(err, &api) && (api.ErrorCode() == "ThrottlingException" || api.ErrorCode() == "ThrottledException"):
-		e.Kind = ErrThrottled
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.As(err, &api) && codeKind(api.ErrorCode()) != nil:
+		e.Kind = codeKind(api.ErrorCode())
+	case errors.As(err, &resp) && resp.HTTPStatusCode() >= 500:
+		e.Kind = ErrInternal
+	default:
+		e.Kind = ErrRequest
 	}
 	return e
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -60,10 +61,13 @@ func NewTable[T any](client Client, name string, opts ...TableOption) (*Table[T]
 func (t *Table[T]) Name() string { return t.name }
 
 // Key is a primary key given as values: the partition key, then the sort key
-// if the table has one, as in ddb.Key{"u1", "2024-05-01"}.
+// if the table has one, as in ddb.Key{"u1", "2024-05-01"}. Every call that
+// takes a key (Get, Delete, Update, Writer.Delete, BatchGet, BatchWrite and
+// the Tx calls) takes a Key; a Key that does not fit the table fails with
+// ErrInvalidKey before any request, saying what the table's key is.
 type Key []any
 
-// ReadOption configures a single-item read (GetOpt).
+// ReadOption configures a single-item read (Get).
 type ReadOption func(*readOptions)
 
 type readOptions struct {
@@ -80,7 +84,7 @@ func Project(paths ...Path) ReadOption {
 	return func(o *readOptions) { o.proj = append(o.proj, paths...) }
 }
 
-// WriteOption configures a write (Put, DeleteOpt, Update, UpdateFields and
+// WriteOption configures a write (Put, Delete, Update, UpdateFields and
 // the transaction actions).
 type WriteOption func(*writeOptions)
 
@@ -142,10 +146,11 @@ func (t *Table[T]) writeOpts(op string, opts []WriteOption) (writeOptions, **T, 
 // item is passed by value and is not modified: after a successful Put the
 // stored version is item's plus one. Created fields that are zero and
 // updated fields are set to the current time; a time.Time ttl field is
-// stored as epoch seconds.
+// stored as epoch seconds. ReturnNew gives back the item as stored, with
+// those values, without another request.
 func (t *Table[T]) Put(ctx context.Context, item T, opts ...WriteOption) error {
 	const op = "Put"
-	ws, err := t.setup(op, opts, allowOld)
+	ws, err := t.setup(op, opts, allowOld|allowNew)
 	if err != nil {
 		return err
 	}
@@ -166,19 +171,19 @@ func (t *Table[T]) Put(ctx context.Context, item T, opts ...WriteOption) error {
 	if err != nil {
 		return t.writeErr(op, err, p.vc, ws.cur)
 	}
+	if ws.new != nil {
+		return t.storeOld(op, ws.new, av)
+	}
 	return t.storeOld(op, ws.old, out.Attributes)
 }
 
-// Get returns the item with the given key: the partition key value, then
-// the sort key value if the table has one. It fails with an error matching
-// ErrNotFound when there is no such item, and with ErrInvalidKey, before
-// any request, when the key values do not fit the table's key.
-func (t *Table[T]) Get(ctx context.Context, key ...any) (T, error) {
-	return t.GetOpt(ctx, key)
-}
-
-// GetOpt is Get with options such as Consistent and Project.
-func (t *Table[T]) GetOpt(ctx context.Context, key Key, opts ...ReadOption) (T, error) {
+// Get returns the item with the given key (ddb.Key{pk} or ddb.Key{pk, sk}),
+// read with options such as Consistent and Project. It fails with an error
+// matching ErrNotFound when there is no such item, and with ErrInvalidKey,
+// before any request, when the key values do not fit the table's key.
+//
+//	u, err := users.Get(ctx, ddb.Key{"u1"}, ddb.Consistent())
+func (t *Table[T]) Get(ctx context.Context, key Key, opts ...ReadOption) (T, error) {
 	const op = "Get"
 	var zero T
 	var o readOptions
@@ -196,7 +201,7 @@ func (t *Table[T]) GetOpt(ctx context.Context, key Key, opts ...ReadOption) (T, 
 		in.ConsistentRead = aws.Bool(true)
 	}
 	if len(o.proj) > 0 {
-		b := exprBuilder{op: op, table: t.name}
+		b := t.exprs(op)
 		pe, err := b.projection(t.withKeyPaths(o.proj, ""))
 		if err != nil {
 			return zero, err
@@ -213,15 +218,10 @@ func (t *Table[T]) GetOpt(ctx context.Context, key Key, opts ...ReadOption) (T, 
 	return t.decode(op, out.Item)
 }
 
-// Delete deletes the item with the given key. Deleting an item that does not
+// Delete deletes the item with the given key, with options such as If,
+// IfVersion, ReturnOld and CurrentOnFail. Deleting an item that does not
 // exist is not an error. Key values are checked as for Get.
-func (t *Table[T]) Delete(ctx context.Context, key ...any) error {
-	return t.DeleteOpt(ctx, key)
-}
-
-// DeleteOpt is Delete with options such as If, IfVersion, ReturnOld and
-// CurrentOnFail.
-func (t *Table[T]) DeleteOpt(ctx context.Context, key Key, opts ...WriteOption) error {
+func (t *Table[T]) Delete(ctx context.Context, key Key, opts ...WriteOption) error {
 	const op = "Delete"
 	ws, err := t.setup(op, opts, allowOld|allowIfVersion)
 	if err != nil {
@@ -337,14 +337,10 @@ func (t *Table[T]) decode(op string, item map[string]types.AttributeValue) (T, e
 }
 
 // keyFromValues builds a primary key from key values (pk, then sk).
-func (t *Table[T]) keyFromValues(op string, vals []any) (map[string]types.AttributeValue, error) {
+func (t *Table[T]) keyFromValues(op string, vals Key) (map[string]types.AttributeValue, error) {
 	attrs := t.schema.keyAttrs()
 	if len(vals) != len(attrs) {
-		want := "a partition key value"
-		if len(attrs) == 2 {
-			want = "a partition key and a sort key value"
-		}
-		return nil, opErr(op, t.name, ErrInvalidKey, "table key needs %s, got %d value(s)", want, len(vals))
+		return nil, opErr(op, t.name, ErrInvalidKey, "%s", keyShapeMsg(t.name, attrs, len(vals)))
 	}
 	k := make(map[string]types.AttributeValue, len(attrs))
 	for i, a := range attrs {
@@ -355,6 +351,20 @@ func (t *Table[T]) keyFromValues(op string, vals []any) (map[string]types.Attrib
 		k[a.Name] = av
 	}
 	return k, nil
+}
+
+// keyShapeMsg says what a table's key is and how many values were given:
+// table "orders" key is (Customer S, Placed S); got 1 value.
+func keyShapeMsg(table string, attrs []KeyAttr, n int) string {
+	parts := make([]string, len(attrs))
+	for i, a := range attrs {
+		parts[i] = a.Name + " " + string(a.Type)
+	}
+	plural := "s"
+	if n == 1 {
+		plural = ""
+	}
+	return fmt.Sprintf("table %q key is (%s); got %d value%s", table, strings.Join(parts, ", "), n, plural)
 }
 
 // withKeyPaths returns paths plus the key attributes of the table and of

@@ -3,6 +3,8 @@ package ddb
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"reflect"
 	"strings"
 	"testing"
@@ -74,7 +76,7 @@ func TestPutGetRoundTrip(t *testing.T) {
 	if err := tbl.Put(ctx, in); err != nil {
 		t.Fatalf("Put: %v", err)
 	}
-	got, err := tbl.Get(ctx, "u1")
+	got, err := tbl.Get(ctx, Key{"u1"})
 	if err != nil {
 		t.Fatalf("Get: %v", err)
 	}
@@ -101,7 +103,7 @@ type order struct {
 func TestGetMissing(t *testing.T) {
 	t.Parallel()
 	tbl, _ := newTestTable[order](t)
-	_, err := tbl.Get(context.Background(), "nobody", 1)
+	_, err := tbl.Get(context.Background(), Key{"nobody", 1})
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Get missing: err = %v, want ErrNotFound", err)
 	}
@@ -122,7 +124,7 @@ func TestPutGetDeleteCompositeKey(t *testing.T) {
 			t.Fatalf("Put: %v", err)
 		}
 	}
-	got, err := tbl.Get(ctx, "c1", 1)
+	got, err := tbl.Get(ctx, Key{"c1", 1})
 	if err != nil || got != o1 {
 		t.Fatalf("Get = %+v, %v; want %+v", got, err, o1)
 	}
@@ -140,20 +142,20 @@ func TestPutGetDeleteCompositeKey(t *testing.T) {
 	if err := tbl.Put(ctx, order{Customer: "c9", Seq: 1}, ReturnOld(&old)); err != nil || old != nil {
 		t.Fatalf("Put new ReturnOld: old = %+v, err = %v", old, err)
 	}
-	if err := tbl.DeleteOpt(ctx, Key{"c1", 1}, ReturnOld(&old)); err != nil {
+	if err := tbl.Delete(ctx, Key{"c1", 1}, ReturnOld(&old)); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
 	if old == nil || *old != o1b {
 		t.Fatalf("deleted old = %+v, want %+v", old, o1b)
 	}
-	if _, err := tbl.Get(ctx, "c1", 1); !errors.Is(err, ErrNotFound) {
+	if _, err := tbl.Get(ctx, Key{"c1", 1}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Get after Delete: %v, want ErrNotFound", err)
 	}
 	// Deleting a missing item is fine.
-	if err := tbl.Delete(ctx, "c1", 1); err != nil {
+	if err := tbl.Delete(ctx, Key{"c1", 1}); err != nil {
 		t.Fatalf("Delete missing: %v", err)
 	}
-	if got, err := tbl.Get(ctx, "c1", 2); err != nil || got != o2 {
+	if got, err := tbl.Get(ctx, Key{"c1", 2}); err != nil || got != o2 {
 		t.Fatalf("other item: %+v, %v", got, err)
 	}
 }
@@ -166,15 +168,15 @@ func TestGetOptions(t *testing.T) {
 	if err := tbl.Put(ctx, o); err != nil {
 		t.Fatal(err)
 	}
-	got, err := tbl.GetOpt(ctx, Key{"c1", 1}, Consistent(), Project(Attr("Note")))
+	got, err := tbl.Get(ctx, Key{"c1", 1}, Consistent(), Project(Attr("Note")))
 	if err != nil {
-		t.Fatalf("GetOpt: %v", err)
+		t.Fatalf("Get: %v", err)
 	}
 	want := order{Customer: "c1", Seq: 1, Note: "n"} // keys always read
 	if got != want {
 		t.Errorf("projected = %+v, want %+v", got, want)
 	}
-	if _, err := tbl.GetOpt(ctx, Key{"c1", 1}, Project(Path{})); !errors.Is(err, ErrInvalidExpression) {
+	if _, err := tbl.Get(ctx, Key{"c1", 1}, Project(Path{})); !errors.Is(err, ErrInvalidExpression) {
 		t.Errorf("empty path: %v, want ErrInvalidExpression", err)
 	}
 	if n := cc.n("GetItem"); n != 1 {
@@ -199,11 +201,11 @@ func TestConditionalWrites(t *testing.T) {
 	if !errors.As(err, &ccf) {
 		t.Errorf("errors.As ConditionalCheckFailedException failed for %v", err)
 	}
-	err = tbl.DeleteOpt(ctx, Key{"c1", 1}, If(Attr("Note").Eq("b")))
+	err = tbl.Delete(ctx, Key{"c1", 1}, If(Attr("Note").Eq("b")))
 	if !errors.Is(err, ErrConditionFailed) {
 		t.Fatalf("conditional Delete: %v, want ErrConditionFailed", err)
 	}
-	if err := tbl.DeleteOpt(ctx, Key{"c1", 1}, If(Attr("Note").Eq("a")), If(Attr("Seq").Eq(1))); err != nil {
+	if err := tbl.Delete(ctx, Key{"c1", 1}, If(Attr("Note").Eq("a")), If(Attr("Seq").Eq(1))); err != nil {
 		t.Fatalf("conditional Delete (true): %v", err)
 	}
 }
@@ -224,7 +226,7 @@ func TestKeyWithCodecOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, key := range []any{7, "7"} {
-		got, err := tbl.Get(ctx, key)
+		got, err := tbl.Get(ctx, Key{key})
 		if err != nil || got.Name != "seven" {
 			t.Errorf("Get(%#v) = %+v, %v", key, got, err)
 		}
@@ -239,7 +241,7 @@ func TestMapItems(t *testing.T) {
 	if err := tbl.Put(ctx, item); err != nil {
 		t.Fatalf("Put: %v", err)
 	}
-	got, err := tbl.Get(ctx, "a", 1)
+	got, err := tbl.Get(ctx, Key{"a", 1})
 	if err != nil || !reflect.DeepEqual(got, item) {
 		t.Fatalf("Get = %v, %v; want %v", got, err, item)
 	}
@@ -267,10 +269,10 @@ func TestBadKeys(t *testing.T) {
 		{"pk struct", Key{struct{}{}, 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := tbl.GetOpt(ctx, tc.key); !errors.Is(err, ErrInvalidKey) {
+			if _, err := tbl.Get(ctx, tc.key); !errors.Is(err, ErrInvalidKey) {
 				t.Errorf("Get: %v, want ErrInvalidKey", err)
 			}
-			if err := tbl.DeleteOpt(ctx, tc.key); !errors.Is(err, ErrInvalidKey) {
+			if err := tbl.Delete(ctx, tc.key); !errors.Is(err, ErrInvalidKey) {
 				t.Errorf("Delete: %v, want ErrInvalidKey", err)
 			}
 			if strings.HasPrefix(tc.name, "pk") {
@@ -451,7 +453,7 @@ func TestTableNotFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = tbl.Get(context.Background(), "c", 1)
+	_, err = tbl.Get(context.Background(), Key{"c", 1})
 	if !errors.Is(err, ErrTableNotFound) {
 		t.Fatalf("Get on missing table: %v, want ErrTableNotFound", err)
 	}
@@ -483,7 +485,7 @@ func TestDecodeErrorIsReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tbl.Get(ctx, "c", 1); err == nil || errors.Is(err, ErrNotFound) {
+	if _, err := tbl.Get(ctx, Key{"c", 1}); err == nil || errors.Is(err, ErrNotFound) {
 		t.Fatalf("Get of undecodable item: %v, want a decode error", err)
 	}
 }
@@ -503,7 +505,17 @@ func TestMapErr(t *testing.T) {
 		{&smithy.GenericAPIError{Code: "ThrottlingException"}, ErrThrottled},
 		{&types.ResourceNotFoundException{}, ErrTableNotFound},
 		{&types.TransactionCanceledException{}, ErrTxCanceled},
-		{&smithy.GenericAPIError{Code: "ValidationException"}, nil},
+		{&smithy.GenericAPIError{Code: "ValidationException"}, ErrValidation},
+		{&types.IdempotentParameterMismatchException{}, ErrIdempotentMismatch},
+		{&types.TransactionConflictException{}, ErrTxConflict},
+		{&types.TransactionInProgressException{}, ErrTxConflict},
+		{&types.ItemCollectionSizeLimitExceededException{}, ErrItemCollectionTooLarge},
+		{&types.LimitExceededException{}, ErrLimitExceeded},
+		{&types.ResourceInUseException{}, ErrResourceInUse},
+		{&types.InternalServerError{}, ErrInternal},
+		{&types.TableNotFoundException{}, ErrTableNotFound},
+		{&smithy.GenericAPIError{Code: "SomeFutureException"}, ErrRequest},
+		{&net.OpError{Op: "dial", Err: errors.New("connection refused")}, ErrRequest},
 	} {
 		err := mapErr("Put", "tbl", wrap(tc.err))
 		var de *Error
@@ -513,6 +525,12 @@ func TestMapErr(t *testing.T) {
 		if target := reflect.New(reflect.TypeOf(tc.err)); !errors.As(err, target.Interface()) {
 			t.Errorf("mapErr(%T) lost the SDK error", tc.err)
 		}
+	}
+	// The end of the context keeps the context's error and no other kind.
+	err := mapErr("Put", "tbl", wrap(fmt.Errorf("send: %w", context.Canceled)))
+	var de *Error
+	if !errors.As(err, &de) || de.Kind != nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("mapErr(canceled) = %#v", err)
 	}
 	if mapErr("Put", "tbl", nil) != nil {
 		t.Error("mapErr(nil) != nil")

@@ -537,7 +537,7 @@ func (t *Table[T]) Ensure(ctx context.Context, opts ...CreateOption) error {
 	if err != nil {
 		return err
 	}
-	d, err := t.Describe(ctx)
+	d, err := t.Describe(expecting(ctx, ErrTableNotFound))
 	if errors.Is(err, ErrTableNotFound) {
 		if _, err := t.client.CreateTable(ctx, in); err != nil {
 			return mapErr(op, t.name, err)

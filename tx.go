@@ -98,7 +98,7 @@ func (tx *WriteTx) add(op, table string, client Client, k map[string]types.Attri
 
 // condParts builds the condition expression of an action.
 func (t *Table[T]) condParts(op string, c Condition) (*string, map[string]string, map[string]types.AttributeValue, error) {
-	b := exprBuilder{op: op, table: t.name}
+	b := t.exprs(op)
 	s, err := t.condExpr(&b, c)
 	return s, b.names(), b.values(), err
 }
@@ -160,7 +160,7 @@ func (t *Table[T]) TxUpdate(tx *WriteTx, key Key, u *Update, opts ...WriteOption
 }
 
 // TxDelete adds a delete of the item with the given key to tx. Options
-// are those of DeleteOpt (If, IfVersion, CurrentOnFail), except ReturnOld.
+// are those of Delete (If, IfVersion, CurrentOnFail), except ReturnOld.
 func (t *Table[T]) TxDelete(tx *WriteTx, key Key, opts ...WriteOption) {
 	const op = "TxDelete"
 	ws, err := t.setup(op, opts, allowIfVersion)
@@ -273,7 +273,6 @@ func (tx *WriteTx) Run(ctx context.Context, client Client) error {
 		if r.Code != "ConditionalCheckFailed" {
 			return
 		}
-		r.Err = ErrConditionFailed
 		if a.vc.conflict(r.Item) {
 			r.Err = ErrVersionConflict
 		}
@@ -305,8 +304,9 @@ type TxReason struct {
 	// failed its condition and asked for it (CurrentOnFail, or a version
 	// check), as attribute values; nil otherwise.
 	Item map[string]types.AttributeValue
-	// Err is ErrConditionFailed or ErrVersionConflict for an action that
-	// failed its condition, nil otherwise.
+	// Err is the sentinel of the action's failure: ErrConditionFailed or
+	// ErrVersionConflict for a failed condition, ErrTxConflict,
+	// ErrThrottled, ErrValidation... for the other codes; nil for "None".
 	Err error
 }
 
@@ -333,13 +333,20 @@ func (e *TxCanceledError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns ErrTxCanceled, the sentinels of the actions' failures and
-// the SDK's exception.
+// Unwrap returns ErrTxCanceled, the sentinels of the actions' failures
+// (a version conflict matching ErrConditionFailed too, as for a single
+// write) and the SDK's exception.
 func (e *TxCanceledError) Unwrap() []error {
 	errs := []error{ErrTxCanceled}
 	for _, r := range e.Reasons {
-		if r.Err != nil && !slices.Contains(errs, r.Err) {
-			errs = append(errs, r.Err)
+		kinds := []error{r.Err}
+		if r.Err == ErrVersionConflict {
+			kinds = append(kinds, ErrConditionFailed)
+		}
+		for _, k := range kinds {
+			if k != nil && !slices.Contains(errs, k) {
+				errs = append(errs, k)
+			}
 		}
 	}
 	if e.Err != nil {
@@ -362,6 +369,7 @@ func txErr(op string, err error, n int, complete func(i int, r *TxReason)) error
 		if i < len(tce.CancellationReasons) {
 			cr := tce.CancellationReasons[i]
 			r.Code, r.Message, r.Item = aws.ToString(cr.Code), aws.ToString(cr.Message), cr.Item
+			r.Err = codeKind(r.Code)
 		}
 		complete(i, r)
 	}

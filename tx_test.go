@@ -101,7 +101,7 @@ func TestWriteTx(t *testing.T) {
 	if err := tx.Run(ctx, nil); err != nil {
 		t.Fatalf("delete+check: %v", err)
 	}
-	if _, err := audit.Get(ctx, "alice", 1); !errors.Is(err, ErrNotFound) {
+	if _, err := audit.Get(ctx, Key{"alice", 1}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("audit entry after TxDelete: err = %v, want ErrNotFound", err)
 	}
 }
@@ -124,12 +124,12 @@ func TestWriteTxCanceled(t *testing.T) {
 	}
 	// Nothing applied.
 	for id, want := range map[string]int{"alice": 100, "bob": 5} {
-		a, err := accounts.Get(ctx, id)
+		a, err := accounts.Get(ctx, Key{id})
 		if err != nil || a.Balance != want || a.Version != 1 {
 			t.Errorf("%s = %+v, %v; want balance %d version 1", id, a, err, want)
 		}
 	}
-	if _, err := audit.Get(ctx, "bob", 1); !errors.Is(err, ErrNotFound) {
+	if _, err := audit.Get(ctx, Key{"bob", 1}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("audit entry of canceled transfer: err = %v, want ErrNotFound", err)
 	}
 
@@ -152,7 +152,7 @@ func TestWriteTxIdempotent(t *testing.T) {
 			t.Fatalf("transfer: %v", err)
 		}
 	}
-	a, err := accounts.Get(ctx, "alice")
+	a, err := accounts.Get(ctx, Key{"alice"})
 	if err != nil || a.Balance != 90 {
 		t.Fatalf("alice = %+v, %v; want balance 90 (applied once)", a, err)
 	}

@@ -443,7 +443,7 @@ func (t *Table[T]) buildUpdate(op string, k map[string]types.AttributeValue, u *
 	}
 	p.withCond(cond)
 	r := &updateReq{key: k, vc: p.vc}
-	b := exprBuilder{op: op, table: t.name}
+	b := t.exprs(op)
 	if r.update, err = b.update(full); err != nil {
 		return nil, err
 	}
@@ -501,7 +501,7 @@ func (t *Table[T]) UpdateFields(ctx context.Context, partial T, opts ...WriteOpt
 // runUpdate sends one UpdateItem request for the item with key k. check
 // is UpdateFields' version check; IfVersion replaces it.
 func (t *Table[T]) runUpdate(ctx context.Context, op string, k map[string]types.AttributeValue, u *Update, check versionCheck, opts []WriteOption) error {
-	ws, err := t.setup(op, opts, allowOld|allowNew|allowIfVersion)
+	ws, err := t.setup(op, opts, allowOld|allowNew|allowOnlyUpdated|allowIfVersion)
 	if err != nil {
 		return err
 	}
@@ -595,9 +595,15 @@ func CurrentOnFail[T any](cur **T) WriteOption {
 	return func(o *writeOptions) { o.x.cur = cur }
 }
 
-// ReturnNew stores the item as it is after an Update or UpdateFields in
-// *dst. It cannot be combined with ReturnOld, and is not available for
-// Put, Delete or transactions.
+// ReturnNew stores the item as it is stored after the write in *dst:
+// after an Update or UpdateFields, as DynamoDB returns it; after a Put,
+// Create or Replace, the item written, with its new version and its
+// created/updated timestamps (no extra read: it is what the request
+// stored). It cannot be combined with ReturnOld, and is not available for
+// Delete or transactions.
+//
+//	var stored *User
+//	err := users.Put(ctx, u, ddb.ReturnNew(&stored)) // stored.Version == u.Version+1
 func ReturnNew[T any](dst **T) WriteOption {
 	return func(o *writeOptions) { o.x.new = dst }
 }
@@ -619,9 +625,10 @@ func IfVersion(v int64) WriteOption {
 
 // Option kinds a write accepts, for setup.
 const (
-	allowOld       = 1 << iota // ReturnOld
-	allowNew                   // ReturnNew and OnlyUpdated
-	allowIfVersion             // IfVersion
+	allowOld         = 1 << iota // ReturnOld
+	allowNew                     // ReturnNew
+	allowOnlyUpdated             // OnlyUpdated
+	allowIfVersion               // IfVersion
 )
 
 // writeSetup is the resolved options of one write.
@@ -645,8 +652,10 @@ func (t *Table[T]) setup(op string, opts []WriteOption, allowed int) (*writeSetu
 	switch {
 	case old != nil && allowed&allowOld == 0:
 		return nil, bad("ReturnOld")
-	case (o.x.new != nil || o.x.updatedOnly) && allowed&allowNew == 0:
-		return nil, bad("ReturnNew or OnlyUpdated")
+	case o.x.new != nil && allowed&allowNew == 0:
+		return nil, bad("ReturnNew")
+	case o.x.updatedOnly && allowed&allowOnlyUpdated == 0:
+		return nil, bad("OnlyUpdated")
 	case o.x.hasVersion && allowed&allowIfVersion == 0:
 		return nil, bad("IfVersion")
 	case old != nil && o.x.new != nil:

@@ -50,7 +50,7 @@ func TestTableUpdate(t *testing.T) {
 	if !errors.Is(err, ErrConditionFailed) || !errors.As(err, &ccf) {
 		t.Fatalf("failed condition: err = %v, want ErrConditionFailed", err)
 	}
-	got, err := tbl.GetOpt(ctx, Key{"d1"}, Project(Attr("a.b"), Attr("x-y z"), Attr("count")))
+	got, err := tbl.Get(ctx, Key{"d1"}, Project(Attr("a.b"), Attr("x-y z"), Attr("count")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestTableUpdate(t *testing.T) {
 	if err := tbl.Update(ctx, Key{"d1"}, NewUpdate().Remove(Attr("a.b"), Attr("x-y z"))); err != nil {
 		t.Fatalf("Update remove: %v", err)
 	}
-	if got, _ = tbl.Get(ctx, "d1"); got.Dotted != "" || got.Spaced != "" || got.Status != "open" {
+	if got, _ = tbl.Get(ctx, Key{"d1"}); got.Dotted != "" || got.Spaced != "" || got.Status != "open" {
 		t.Fatalf("after remove: %+v", got)
 	}
 }
@@ -82,7 +82,7 @@ func TestCreateReplace(t *testing.T) {
 	if err := tbl.Replace(ctx, doc{ID: "r", Status: "c"}, If(Attr("status").Eq("a"))); err != nil {
 		t.Fatalf("Replace: %v", err)
 	}
-	if got, err := tbl.Get(ctx, "r"); err != nil || got.Status != "c" {
+	if got, err := tbl.Get(ctx, Key{"r"}); err != nil || got.Status != "c" {
 		t.Fatalf("Get = %+v, %v; want status c", got, err)
 	}
 }
@@ -98,7 +98,7 @@ func TestUpdateFields(t *testing.T) {
 	if err := tbl.UpdateFields(ctx, doc{ID: "f", Spaced: "new", Count: 9}); err != nil {
 		t.Fatalf("UpdateFields: %v", err)
 	}
-	got, err := tbl.Get(ctx, "f")
+	got, err := tbl.Get(ctx, Key{"f"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestVersioning(t *testing.T) {
 	if err := tbl.Put(ctx, c); !errors.Is(err, ErrVersionConflict) || !errors.Is(err, ErrConditionFailed) {
 		t.Fatalf("second Put of version 0: err = %v, want ErrVersionConflict", err)
 	}
-	stored, err := tbl.Get(ctx, "c")
+	stored, err := tbl.Get(ctx, Key{"c"})
 	if err != nil || stored.V != 1 {
 		t.Fatalf("stored = %+v, %v; want version 1", stored, err)
 	}
@@ -149,7 +149,7 @@ func TestVersioning(t *testing.T) {
 	if err := tbl.UpdateFields(ctx, vcounter{ID: "c", N: 5, V: 3}); err != nil {
 		t.Fatalf("UpdateFields: %v", err)
 	}
-	if got, _ := tbl.Get(ctx, "c"); got.V != 4 || got.N != 5 {
+	if got, _ := tbl.Get(ctx, Key{"c"}); got.V != 4 || got.N != 5 {
 		t.Fatalf("after updates: %+v, want N 5 version 4", got)
 	}
 	// A caller's condition that fails on the right version is not a
@@ -159,7 +159,7 @@ func TestVersioning(t *testing.T) {
 		t.Log("server ignores ReturnValuesOnConditionCheckFailure (dynalite): skipping the CurrentOnFail checks")
 		return
 	}
-	got, _ := tbl.Get(ctx, "c")
+	got, _ := tbl.Get(ctx, Key{"c"})
 	var cur *vcounter
 	err = tbl.Put(ctx, got, If(Attr("N").Eq(99)), CurrentOnFail(&cur))
 	if !errors.Is(err, ErrConditionFailed) || errors.Is(err, ErrVersionConflict) {
@@ -190,10 +190,10 @@ func TestVersioning(t *testing.T) {
 	if after == nil || after.ID != "" || after.N != 7 || after.V != 6 {
 		t.Fatalf("ReturnNew with OnlyUpdated = %+v, want only N 7 and version 6", after)
 	}
-	if err := tbl.DeleteOpt(ctx, Key{"c"}, IfVersion(5)); !errors.Is(err, ErrVersionConflict) {
+	if err := tbl.Delete(ctx, Key{"c"}, IfVersion(5)); !errors.Is(err, ErrVersionConflict) {
 		t.Fatalf("Delete IfVersion(5): err = %v, want ErrVersionConflict", err)
 	}
-	if err := tbl.DeleteOpt(ctx, Key{"c"}, IfVersion(6)); err != nil {
+	if err := tbl.Delete(ctx, Key{"c"}, IfVersion(6)); err != nil {
 		t.Fatalf("Delete IfVersion(6): %v", err)
 	}
 	if err := tbl.Update(ctx, Key{"c"}, NewUpdate().Set(Attr("N"), 1), IfVersion(0)); err != nil {
@@ -221,7 +221,7 @@ func TestVersionedCounter(t *testing.T) {
 			n := 0
 			for range each {
 				for {
-					c, err := tbl.Get(ctx, "hot")
+					c, err := tbl.Get(ctx, Key{"hot"})
 					if err != nil {
 						errs <- err
 						return
@@ -246,7 +246,7 @@ func TestVersionedCounter(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	c, err := tbl.GetOpt(ctx, Key{"hot"}, Consistent())
+	c, err := tbl.Get(ctx, Key{"hot"}, Consistent())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestAutoAttributes(t *testing.T) {
 	if n, ok := raw.Item["Expires"].(*types.AttributeValueMemberN); !ok || n.Value != strconv.FormatInt(exp.Unix(), 10) {
 		t.Fatalf("stored TTL = %#v, want N %d", raw.Item["Expires"], exp.Unix())
 	}
-	s1, err := tbl.Get(ctx, "s")
+	s1, err := tbl.Get(ctx, Key{"s"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestAutoAttributes(t *testing.T) {
 	if err := tbl.Update(ctx, Key{"s"}, NewUpdate().Set(Attr("Data"), "x")); err != nil {
 		t.Fatal(err)
 	}
-	s2, _ := tbl.Get(ctx, "s")
+	s2, _ := tbl.Get(ctx, Key{"s"})
 	if !s2.Created.Equal(s1.Created) || !s2.Updated.After(*s1.Updated) || s2.Data != "x" {
 		t.Fatalf("after Update: created %v (was %v), updated %v (was %v)", s2.Created, s1.Created, s2.Updated, s1.Updated)
 	}
@@ -303,14 +303,14 @@ func TestAutoAttributes(t *testing.T) {
 	if err := tbl.Put(ctx, s2); err != nil {
 		t.Fatal(err)
 	}
-	if s3, _ := tbl.Get(ctx, "s"); !s3.Created.Equal(s1.Created) || s3.Data != "y" {
+	if s3, _ := tbl.Get(ctx, Key{"s"}); !s3.Created.Equal(s1.Created) || s3.Data != "y" {
 		t.Fatalf("after second Put: %+v", s3)
 	}
 	// Update creating an item sets created.
 	if err := tbl.Update(ctx, Key{"new"}, NewUpdate().Set(Attr("Data"), "z")); err != nil {
 		t.Fatal(err)
 	}
-	if s4, _ := tbl.Get(ctx, "new"); s4.Created.Before(before) || s4.Updated == nil {
+	if s4, _ := tbl.Get(ctx, Key{"new"}); s4.Created.Before(before) || s4.Updated == nil {
 		t.Fatalf("item created by Update: %+v", s4)
 	}
 }
@@ -343,10 +343,15 @@ func TestWriteBadInput(t *testing.T) {
 		{"batch delete of a bad key", ErrInvalidKey, func() error { return docs.BatchWrite(ctx, nil, []Key{{"a", "b"}}) }},
 		{"update of the version key", ErrInvalidInput, func() error { return counters.Update(ctx, Key{"a"}, NewUpdate().Set(Attr("ID"), "x")) }},
 		{"IfVersion on Put", ErrInvalidInput, func() error { return counters.Put(ctx, vcounter{ID: "a"}, IfVersion(1)) }},
-		{"IfVersion without a version field", ErrInvalidInput, func() error { return docs.DeleteOpt(ctx, Key{"a"}, IfVersion(1)) }},
-		{"ReturnNew on Put", ErrInvalidInput, func() error {
+		{"IfVersion without a version field", ErrInvalidInput, func() error { return docs.Delete(ctx, Key{"a"}, IfVersion(1)) }},
+		{"ReturnNew on Delete", ErrInvalidInput, func() error {
 			var n *doc
-			return docs.Put(ctx, doc{ID: "a"}, ReturnNew(&n))
+			return docs.Delete(ctx, Key{"a"}, ReturnNew(&n))
+		}},
+		{"OnlyUpdated on Put", ErrInvalidInput, func() error { return docs.Put(ctx, doc{ID: "a"}, OnlyUpdated()) }},
+		{"ReturnOld with ReturnNew on Put", ErrInvalidInput, func() error {
+			var o, n *doc
+			return docs.Put(ctx, doc{ID: "a"}, ReturnOld(&o), ReturnNew(&n))
 		}},
 		{"ReturnOld with ReturnNew", ErrInvalidInput, func() error {
 			var o, n *doc

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,13 +50,94 @@ func ExampleNewServer() {
 	// ada
 }
 
-// ExampleNew shows the one-line setup in a test. (Examples cannot take a
-// *testing.T, so this one only shows the shape.)
-func ExampleNew() {
-	_ = func(t *testing.T) {
-		c := ddbtest.New(t) // closed by t.Cleanup
-		createTable(context.Background(), c, "users")
+// exampleT stands in for the *testing.T of a test, which an example
+// cannot have: it runs the cleanups registered with it when done.
+type exampleT struct {
+	testing.TB
+	cleanups []func()
+}
+
+func (t *exampleT) Helper()          {}
+func (t *exampleT) Cleanup(f func()) { t.cleanups = append(t.cleanups, f) }
+func (t *exampleT) done() {
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
 	}
+}
+
+// ExampleNew shows the one-line setup of a test:
+//
+//	func TestUsers(t *testing.T) {
+//		c := ddbtest.New(t) // closed by t.Cleanup
+//		...
+//	}
+func ExampleNew() {
+	t := &exampleT{} // in a test: the test's t
+	defer t.done()
+	ctx := context.Background()
+
+	c := ddbtest.New(t) // closed by t.Cleanup
+	createTable(ctx, c, "users")
+	out, err := c.ListTables(ctx, &dynamodb.ListTablesInput{})
+	fmt.Println(out.TableNames, err)
+	// Output: [users] <nil>
+}
+
+// ExampleNewTB gets the server too, for its clock, SweepTTL, faults, or
+// a real port for another process or SDK to use.
+func ExampleNewTB() {
+	t := &exampleT{} // in a test: the test's t
+	defer t.done()
+	ctx := context.Background()
+
+	srv := ddbtest.NewTB(t) // closed by t.Cleanup, listener included
+	srv.Start()             // listen on a free loopback port: srv.URL
+	fmt.Println(strings.HasPrefix(srv.URL, "http://127.0.0.1:"))
+	c := srv.Client() // now through srv.URL
+	createTable(ctx, c, "users")
+	out, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("users")})
+	fmt.Println(out.Table.TableStatus, err)
+	// Output:
+	// true
+	// ACTIVE <nil>
+}
+
+// ExampleOpen keeps tables and items in a bbolt file: they survive a
+// restart of the server (ddblocal -data does this).
+func ExampleOpen() {
+	dir, err := os.MkdirTemp("", "ddbtest-example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "data.db")
+	ctx := context.Background()
+	key := map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "ada"}}
+
+	for run := range 2 {
+		store, err := ddbtest.OpenBoltStore(path)
+		if err != nil {
+			panic(err)
+		}
+		srv, err := ddbtest.Open(ddbtest.WithStore(store)) // Close closes the store
+		if err != nil {
+			store.Close()
+			panic(err)
+		}
+		c := srv.Client()
+		if run == 0 {
+			createTable(ctx, c, "users")
+			_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("users"), Item: key})
+			fmt.Println("written:", err)
+		} else {
+			out, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("users"), Key: key})
+			fmt.Println("after restart:", out.Item["id"].(*types.AttributeValueMemberS).Value, err)
+		}
+		srv.Close()
+	}
+	// Output:
+	// written: <nil>
+	// after restart: ada <nil>
 }
 
 func ExampleServer_SweepTTL() {

@@ -58,7 +58,7 @@ func main() {
 	fmt.Printf("put %d orders into %s\n", len(items), name)
 
 	// Get one back by its key.
-	o, err := orders.Get(ctx, "ada", 2)
+	o, err := orders.Get(ctx, ddb.Key{"ada", 2})
 	if err != nil {
 		log.Fatal(err)
 	}
