@@ -52,10 +52,10 @@ func Example_fromGureguPutGet() {
 	err := orders.Put(ctx, o, ddb.If(ddb.Cond("Status <> ?", "open")))
 	fmt.Println(errors.Is(err, ddb.ErrConditionFailed))
 
-	got, err := orders.Get(ctx, "c1", orderDay(0)) // NEWKEYAPI
+	got, err := orders.Get(ctx, ddb.Key{"c1", orderDay(0)})
 	fmt.Println(got.Total, err)
 
-	_, err = orders.Get(ctx, "c1", orderDay(99)) // NEWKEYAPI
+	_, err = orders.Get(ctx, ddb.Key{"c1", orderDay(99)})
 	fmt.Println(errors.Is(err, ddb.ErrNotFound))
 	// Output:
 	// true
@@ -113,7 +113,7 @@ func Example_fromGureguBatch() {
 	if err := w.Put(Order{Customer: "c4", Placed: orderDay(0), Status: "open"}); err != nil {
 		log.Fatal(err)
 	}
-	if err := w.Delete("c1", orderDay(4)); err != nil { // NEWKEYAPI
+	if err := w.Delete(ddb.Key{"c1", orderDay(4)}); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(w.Close())

@@ -66,10 +66,10 @@ func Example_fromSDKPutGet() {
 	var ccf *types.ConditionalCheckFailedException
 	fmt.Println(errors.Is(err, ddb.ErrConditionFailed), errors.As(err, &ccf))
 
-	got, err := orders.GetOpt(ctx, ddb.Key{"c2", orderDay(9)}, ddb.Consistent()) // NEWKEYAPI
+	got, err := orders.Get(ctx, ddb.Key{"c2", orderDay(9)}, ddb.Consistent())
 	fmt.Println(got.Total, got.Placed.Equal(o.Placed), err)
 
-	_, err = orders.Get(ctx, "nobody", orderDay(9)) // NEWKEYAPI
+	_, err = orders.Get(ctx, ddb.Key{"nobody", orderDay(9)})
 	fmt.Println(errors.Is(err, ddb.ErrNotFound))
 	// Output:
 	// true true
@@ -106,11 +106,11 @@ func Example_fromSDKDelete() {
 	defer done()
 	ctx := context.Background()
 
-	err := orders.DeleteOpt(ctx, ddb.Key{"c1", orderDay(1)}, ddb.If(ddb.Attr("Status").Eq("open"))) // NEWKEYAPI
+	err := orders.Delete(ctx, ddb.Key{"c1", orderDay(1)}, ddb.If(ddb.Attr("Status").Eq("open")))
 	fmt.Println(errors.Is(err, ddb.ErrConditionFailed))
 
-	err = orders.Delete(ctx, "c1", orderDay(1))     // NEWKEYAPI
-	_, getErr := orders.Get(ctx, "c1", orderDay(1)) // NEWKEYAPI
+	err = orders.Delete(ctx, ddb.Key{"c1", orderDay(1)})
+	_, getErr := orders.Get(ctx, ddb.Key{"c1", orderDay(1)})
 	fmt.Println(err, errors.Is(getErr, ddb.ErrNotFound))
 	// Output:
 	// true
@@ -261,7 +261,7 @@ func Example_fromSDKErrors() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = missing.Get(ctx, "c1", orderDay(0)) // NEWKEYAPI
+	_, err = missing.Get(ctx, ddb.Key{"c1", orderDay(0)})
 	var de *ddb.Error
 	var rnf *types.ResourceNotFoundException
 	fmt.Println(errors.Is(err, ddb.ErrTableNotFound), errors.As(err, &rnf))
@@ -269,7 +269,7 @@ func Example_fromSDKErrors() {
 		fmt.Println(de.Op, de.Table)
 	}
 
-	_, err = missing.Get(ctx, 42, orderDay(0)) // NEWKEYAPI
+	_, err = missing.Get(ctx, ddb.Key{42, orderDay(0)})
 	fmt.Println(errors.Is(err, ddb.ErrInvalidKey))
 	// Output:
 	// true true

@@ -26,6 +26,7 @@ type Order struct {
 	Placed   time.Time `ddb:"sk"`
 	Status   string    `ddb:"gsi=ByStatus:pk"`
 	Total    int       `ddb:"gsi=ByStatus:sk"`
+	Note     string    `dynamodbav:",omitempty"`
 }
 
 // newClient starts an in-process DynamoDB-compatible server for an
