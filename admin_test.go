@@ -269,26 +269,26 @@ func TestCreateTableRejectsBadSchemas(t *testing.T) {
 	}
 	type noIndexPK struct {
 		A string `ddb:"pk"`
-		B string `ddb:"gsi=G:sk"`
+		B string `ddb:"gsi=Gix:sk"`
 	}
 	type lsiNoSK struct {
 		A string `ddb:"pk"`
-		B string `ddb:"lsi=L"`
+		B string `ddb:"lsi=Lix"`
 	}
 	type manyLocal struct {
 		A  string `ddb:"pk"`
 		B  string `ddb:"sk"`
-		L1 string `ddb:"lsi=L1"`
-		L2 string `ddb:"lsi=L2"`
-		L3 string `ddb:"lsi=L3"`
-		L4 string `ddb:"lsi=L4"`
-		L5 string `ddb:"lsi=L5"`
-		L6 string `ddb:"lsi=L6"`
+		L1 string `ddb:"lsi=LS1"`
+		L2 string `ddb:"lsi=LS2"`
+		L3 string `ddb:"lsi=LS3"`
+		L4 string `ddb:"lsi=LS4"`
+		L5 string `ddb:"lsi=LS5"`
+		L6 string `ddb:"lsi=LS6"`
 	}
 	var manyGlobal []TableOption
 	manyGlobal = append(manyGlobal, WithKey(StringKey("pk")))
 	for i := range 21 {
-		manyGlobal = append(manyGlobal, WithGlobalIndex(fmt.Sprintf("G%d", i), StringKey(fmt.Sprintf("g%d", i))))
+		manyGlobal = append(manyGlobal, WithGlobalIndex(fmt.Sprintf("GS%d", i), StringKey(fmt.Sprintf("g%d", i))))
 	}
 	c := unreachableClient()
 	ctx := context.Background()
@@ -304,13 +304,13 @@ func TestCreateTableRejectsBadSchemas(t *testing.T) {
 		{"six local indexes (Ensure)", func() error { return mustTable[manyLocal](t, c).Ensure(ctx) }, ErrInvalidSchema},
 		{"21 global indexes", func() error { return mustTable[map[string]any](t, c, manyGlobal...).CreateTable(ctx) }, ErrInvalidSchema},
 		{"one attribute, two key types", func() error {
-			return mustTable[map[string]any](t, c, WithKey(StringKey("pk")), WithGlobalIndex("G", NumberKey("pk"))).CreateTable(ctx)
+			return mustTable[map[string]any](t, c, WithKey(StringKey("pk")), WithGlobalIndex("Gix", NumberKey("pk"))).CreateTable(ctx)
 		}, ErrInvalidSchema},
 		{"index keys of two types", func() error {
 			return mustTable[map[string]any](t, c, WithKey(StringKey("pk")),
-				WithGlobalIndex("G1", StringKey("x")), WithGlobalIndex("G2", BinaryKey("x"))).CreateTable(ctx)
+				WithGlobalIndex("GS1", StringKey("x")), WithGlobalIndex("GS2", BinaryKey("x"))).CreateTable(ctx)
 		}, ErrInvalidSchema},
-		{"bad table name", func() error { return mustTableNamed[adminOrder](t, c, "a b").CreateTable(ctx) }, ErrInvalidInput},
+		{"bad table name", func() error { _, err := NewTable[adminOrder](c, "a b"); return err }, ErrInvalidSchema},
 		{"zero throughput", func() error { return mustTable[adminOrder](t, c).CreateTable(ctx, Provisioned(0, 1)) }, ErrInvalidInput},
 		{"index throughput on on-demand table", func() error {
 			return mustTable[adminOrder](t, c).CreateTable(ctx, IndexThroughput("BySKU", 1, 1))

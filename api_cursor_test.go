@@ -129,7 +129,7 @@ func TestSealedCursors(t *testing.T) {
 			t.Errorf("%s: request sent", name)
 		}
 	}
-	if _, err := NewTable[order](cc.Client, "t", WithCursorKeys([]byte("short"))); !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "16, 24 or 32") {
+	if _, err := NewTable[order](cc.Client, "tbl", WithCursorKeys([]byte("short"))); !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "16, 24 or 32") {
 		t.Errorf("short key: %v", err)
 	}
 }

@@ -91,6 +91,8 @@ const (
 	optNumberSet
 	optStringSet
 	optUnixTime
+	optOmitZero // omitzero: leave out a zero value (IsZero() when the type has it)
+	optKeyTime  // a time in a key role, stored as KeyTimeLayout (see keytime.go)
 )
 
 // elem returns the options that apply to the elements of a map, list or set
@@ -141,6 +143,8 @@ func parseAVTag(tag reflect.StructTag) (name string, opts tagOpts, ignore bool) 
 			opts |= optStringSet
 		case "unixtime":
 			opts |= optUnixTime
+		case "omitzero":
+			opts |= optOmitZero
 		}
 	}
 	return parts[0], opts, false
@@ -169,7 +173,7 @@ type structField struct {
 	Type  reflect.Type      // the field's Go type
 	Tag   reflect.StructTag // the field's whole tag, for reading ddb:"..."
 
-	opts    tagOpts // dynamodbav options (plus unixtime for a ddb:"ttl" time)
+	opts    tagOpts // dynamodbav options, plus those of ddbTimeOpts
 	tagged  bool    // the name comes from the tag
 	goName  string  // Go field path for errors, e.g. "Base.ID"
 	ptrPath bool    // some step of Index before the last goes through a pointer
@@ -406,12 +410,10 @@ func codecTypeFields(t reflect.Type) []structField {
 					if name != "" {
 						f.Name, f.tagged = name, true
 					}
-					if opts&optUnixTime == 0 && hasDDBOption(sf.Tag, "ttl") && isTimeType(codecDeref(sf.Type)) {
-						// Hook for the schema's ttl role: DynamoDB's TTL reads
-						// epoch seconds, so a time.Time ttl field is stored
-						// as if tagged unixtime.
-						f.opts |= optUnixTime
-					}
+					// Hook for the schema's roles: a time ttl field is
+					// stored as if tagged unixtime, a time key field in
+					// KeyTimeLayout.
+					f.opts |= ddbTimeOpts(sf.Tag, sf.Type, opts)
 					fields = append(fields, f)
 					if count[q.typ] > 1 {
 						// The embedding struct was reached twice at this

@@ -12,6 +12,7 @@ import (
 	"math"
 	"net/netip"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -469,6 +470,10 @@ func checkUnmarshalDiff(t *testing.T, av types.AttributeValue, typ reflect.Type)
 	werr := attributevalue.Unmarshal(av, want.Interface())
 	got := reflect.New(typ)
 	gerr := Unmarshal(av, got.Interface())
+	if codecFloat32Diff(werr) && gerr == nil {
+		werr = nil // documented difference; the value is checked by TestFloatRoundTrip
+		want = got
+	}
 	if (werr != nil) != (gerr != nil) {
 		t.Fatalf("Unmarshal into %v: errors differ: attributevalue %v, ddb %v", typ, werr, gerr)
 	}
@@ -486,12 +491,33 @@ func checkUnmarshalDiff(t *testing.T, av types.AttributeValue, typ reflect.Type)
 	werr = attributevalue.UnmarshalMap(m.Value, want.Interface())
 	got = reflect.New(typ)
 	gerr = UnmarshalItem(m.Value, got.Interface())
+	if codecFloat32Diff(werr) && gerr == nil {
+		werr, want = nil, got
+	}
 	if (werr != nil) != (gerr != nil) {
 		t.Fatalf("UnmarshalItem into %v: errors differ: attributevalue %v, ddb %v", typ, werr, gerr)
 	}
 	if werr == nil && !reflect.DeepEqual(got.Elem().Interface(), want.Elem().Interface()) {
 		t.Fatalf("UnmarshalItem into %v differs\n got: %#v\nwant: %#v", typ, got.Elem().Interface(), want.Elem().Interface())
 	}
+}
+
+// codecFloat32Diff reports whether err is attributevalue rejecting as
+// overflowing float32 a number that rounds to a finite float32, which ddb
+// decodes (a documented difference, e.g. ±math.MaxFloat32 as Marshal
+// writes it).
+func codecFloat32Diff(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	const pre, post = "number overflow, ", " into Go value type float32"
+	i, j := strings.Index(msg, pre), strings.LastIndex(msg, post)
+	if i < 0 || j < i+len(pre) {
+		return false
+	}
+	_, perr := strconv.ParseFloat(msg[i+len(pre):j], 32)
+	return perr == nil
 }
 
 func codecDump(av types.AttributeValue) string {

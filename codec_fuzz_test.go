@@ -99,14 +99,9 @@ func FuzzRoundTrip(f *testing.F) {
 // libraries; attributevalue panics on some inputs, which are skipped.
 func codecCompareDecode(t *testing.T, item map[string]types.AttributeValue, typ reflect.Type) {
 	t.Helper()
-	// With two names for one field (X and x), attributevalue decodes both
-	// in random map order: only errors can be compared.
-	folded := map[string]bool{}
-	ambiguous := false
-	for k := range item {
-		ambiguous = ambiguous || folded[strings.ToLower(k)]
-		folded[strings.ToLower(k)] = true
-	}
+	// With two names for one field (X and x), at any depth, attributevalue
+	// decodes both in random map order: only errors can be compared.
+	ambiguous := codecFoldAmbiguous(&types.AttributeValueMemberM{Value: item})
 	want := reflect.New(typ)
 	werr, panicked := func() (err error, panicked bool) {
 		defer func() {
@@ -120,6 +115,9 @@ func codecCompareDecode(t *testing.T, item map[string]types.AttributeValue, typ 
 	gerr := UnmarshalItem(item, got.Interface())
 	if panicked {
 		return
+	}
+	if codecFloat32Diff(werr) && gerr == nil {
+		return // documented difference; TestFloatRoundTrip checks the values
 	}
 	if (werr != nil) != (gerr != nil) {
 		t.Fatalf("UnmarshalItem into %v: errors differ: attributevalue %v, ddb %v", typ, werr, gerr)
@@ -137,6 +135,29 @@ func codecCompareDecode(t *testing.T, item map[string]types.AttributeValue, typ 
 	if g, w := fmt.Sprintf("%#v", got.Elem().Interface()), fmt.Sprintf("%#v", want.Elem().Interface()); !reflect.DeepEqual(got.Interface(), want.Interface()) && g != w {
 		t.Fatalf("UnmarshalItem into %v differs\n got %s\nwant %s", typ, g, w)
 	}
+}
+
+// codecFoldAmbiguous reports whether some map in av, at any depth, has two
+// names equal under case folding (the documented case-insensitive field
+// match, where attributevalue's result depends on map order).
+func codecFoldAmbiguous(av types.AttributeValue) bool {
+	switch v := av.(type) {
+	case *types.AttributeValueMemberM:
+		folded := make(map[string]bool, len(v.Value))
+		for k, e := range v.Value {
+			if folded[strings.ToLower(k)] || codecFoldAmbiguous(e) {
+				return true
+			}
+			folded[strings.ToLower(k)] = true
+		}
+	case *types.AttributeValueMemberL:
+		for _, e := range v.Value {
+			if codecFoldAmbiguous(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // codecFuzzNumbers has one field of each number kind, decoded through the

@@ -9,7 +9,7 @@
 //
 //	type Order struct {
 //		Customer string    `ddb:"pk"`                  // partition key
-//		Placed   time.Time `ddb:"sk"`                  // sort key
+//		Placed   time.Time `ddb:"sk"`                  // sort key, stored in KeyTimeLayout
 //		Status   string    `ddb:"gsi=ByStatus:pk"`     // global index partition key
 //		Total    int       `ddb:"gsi=ByStatus:sk"`     // global index sort key
 //		Ref      string    `ddb:"lsi=ByRef" dynamodbav:",omitempty"` // local index sort key
@@ -27,14 +27,27 @@
 //	created       creation time
 //	updated       last-update time
 //	ttl           time-to-live attribute
+//	timefmt=rfc3339  a time key stored as attributevalue stores times (see below)
 //
 // Options combine (`ddb:"sk,gsi=ByDay:sk"`); unknown options are an error.
+//
+// A time.Time in a key role is stored in KeyTimeLayout (UTC, fixed width,
+// nanoseconds), so that sort keys and index keys sort in time order and
+// an instant finds its item from any zone: orders.Query("c1",
+// ddb.Ge(since)) is right whatever since's zone. Every key value ddb sends
+// (items, Get/Delete/Update keys, key conditions, batches, transactions,
+// entity key templates) uses that one encoding. `dynamodbav:",unixtime"`
+// stores epoch seconds (N) instead. Tables written by attributevalue or
+// guregu/dynamo hold RFC 3339 text with the writer's zone and trimmed
+// fractions: tag such fields timefmt=rfc3339 to keep reading and writing
+// them, knowing that text does not sort in time order and only matches a
+// time given in the zone and precision it was written with.
 // Attribute names and encodings come from the codec's `dynamodbav` tags, so
 // `dynamodbav:"id,string"` renames a key and makes it a string key. A key
 // field must encode as a string (S), number (N) or binary (B) value.
 //
 // For map item types, or structs without tags, describe the key with
-// options: NewTable[map[string]any](client, "t", ddb.WithKey(ddb.StringKey("pk"), ddb.NumberKey("sk"))).
+// options: NewTable[map[string]any](client, "events", ddb.WithKey(ddb.StringKey("pk"), ddb.NumberKey("sk"))).
 //
 // NewTable checks all of this up front; mistakes fail with errors matching
 // ErrInvalidSchema that name the field.
@@ -64,10 +77,13 @@
 // Limit bounds the number of items returned across pages, PageSize the
 // number of items each request reads.
 //
-// Key values that do not fit the table's key fail with ErrInvalidKey before
+// Key values that do not fit the table's key fail with ErrInvalidKey, and
+// items over DynamoDB's 400 KB (MaxItemSize) with ErrItemTooLarge, before
 // any request is sent, and so does an expression of a Table[T] naming an
 // attribute that struct T does not store (ErrUnknownAttribute, with a
-// "did you mean" hint; AllowExtraAttributes turns this off). Errors from
+// "did you mean" hint; AllowExtraAttributes turns this off). NewTable
+// rejects table and index names DynamoDB would (3 to 255 characters of
+// a-z, A-Z, 0-9, '_', '-', '.') with ErrInvalidSchema. Errors from
 // DynamoDB are returned as *Error values that match a sentinel error of
 // this package (ErrConditionFailed, ErrValidation, ErrThrottled,
 // ErrTableNotFound, ErrRequest for anything else, ...) with errors.Is and

@@ -237,7 +237,8 @@ type entityOptions struct {
 // table has one, sort key. A template is text with {Field} references to
 // fields of the entity's Go type, by Go name: "ORDER#{Date}#{ID}".
 // Strings are inserted as they are, integers in decimal, time.Time in
-// UTC RFC 3339 unless a layout follows a colon ({Date:2006-01-02}), and
+// KeyTimeLayout (UTC, fixed width, nanoseconds: text order is time order)
+// unless a layout follows a colon ({Date:2006-01-02}, in UTC), and
 // integers padded with zeros to the width after a colon ({Seq:6}).
 // Types implementing encoding.TextMarshaler or fmt.Stringer use it.
 func Keys(pk string, sk ...string) EntityOption {
@@ -688,7 +689,7 @@ func formatKeyField(f reflect.Value, format string) (string, error) {
 			return "", nil
 		}
 		if format == "" {
-			format = time.RFC3339
+			return keyTimeString(t) // sorts in time order, as time keys do
 		}
 		return t.UTC().Format(format), nil
 	}

@@ -21,7 +21,7 @@ import (
 // for value: structs and maps become M (embedded structs flattened, the
 // dynamodbav tag read exactly as attributevalue reads it: name, "-",
 // omitempty, omitemptyelem, nullempty, nullemptyelem, string, stringset,
-// numberset, binaryset, unixtime), slices and arrays become L, []byte and
+// numberset, binaryset, unixtime, plus omitzero), slices and arrays become L, []byte and
 // byte arrays B, [][]byte BS, strings S (the empty string included), numbers
 // N formatted as strconv.FormatFloat(f, 'f', -1, bits) for floats, bool
 // BOOL, time.Time an RFC 3339 string with nanoseconds (N of epoch seconds
@@ -36,6 +36,19 @@ import (
 // DynamoDB's time to live reads.
 //
 // Deliberate differences from attributevalue, each a trap there:
+//   - A time.Time (or *time.Time) field in a key role (ddb tag pk, sk,
+//     gsi= or lsi=) is stored as S in KeyTimeLayout: UTC, fixed width,
+//     nanoseconds, so that keys sort in time order and one instant is one
+//     key whatever its zone (attributevalue's text sorts "…01.5Z" after
+//     "…01Z" and keeps the zone). With `dynamodbav:",unixtime"` it is N
+//     epoch seconds; the ddb tag option timefmt=rfc3339 keeps
+//     attributevalue's text, for tables it wrote, with its ordering trap.
+//     Times in other fields are stored as attributevalue stores them.
+//   - The omitzero option (as in encoding/json since Go 1.24) leaves out a
+//     field whose value is zero by its IsZero() bool method, when its type
+//     or a pointer to it has one (a zero time.Time), else by
+//     reflect.Value.IsZero (a zero struct, nil, 0, ""). attributevalue
+//     ignores the option.
 //   - NaN and ±Inf are rejected with ErrInvalidValue (attributevalue emits
 //     the N values "NaN" and "+Inf", which DynamoDB rejects later).
 //   - Pointer-receiver MarshalDDB, MarshalDynamoDBAttributeValue and
@@ -598,11 +611,18 @@ func newKindEncoder(t reflect.Type, o tagOpts) encoderFunc {
 func newStructKindEncoder(t reflect.Type, o tagOpts) encoderFunc {
 	switch {
 	case isTimeType(t):
-		unix := o&optUnixTime != 0
+		unix, key := o&optUnixTime != 0, o&optKeyTime != 0
 		return func(e *encodeState, v reflect.Value) (types.AttributeValue, error) {
 			tm := codecTimeOf(v)
-			if unix {
+			switch {
+			case unix:
 				return e.newN(e.intString(tm.Unix())), nil
+			case key:
+				b, err := appendKeyTime(e.room(len(KeyTimeLayout)), tm)
+				if err != nil {
+					return nil, err
+				}
+				return e.newS(e.take(b)), nil
 			}
 			return e.newS(e.timeString(tm)), nil
 		}
@@ -665,7 +685,10 @@ func newStructEncoder(t reflect.Type) encoderFunc {
 	// Compile the field encoders after filling the table, so that a
 	// recursive type finds the forwarder in the cache.
 	for i, f := range sfs {
-		fields[i].enc = encoderFor(f.Type, f.opts)
+		fields[i].enc = encoderFor(f.Type, f.opts&^optOmitZero)
+		if f.opts&optOmitZero != 0 {
+			fields[i].enc = omitZero(f.Type, fields[i].enc)
+		}
 	}
 	return func(e *encodeState, v reflect.Value) (types.AttributeValue, error) {
 		m := make(map[string]types.AttributeValue, len(fields))

@@ -171,7 +171,9 @@ func (q *Query[T]) pager(count bool) *pager[T] {
 	}
 	var kc *KeyCondition
 	if len(q.sk) == 1 {
-		kc = &q.sk[0]
+		if kc, err = t.schema.keyCondition(skAttr, &q.sk[0]); err != nil {
+			return p.fail(keyErr(op, t.name, skAttr.Name, err))
+		}
 	}
 	b := t.exprs(op)
 	kce, err := b.keyCondition(pkAttr.Name, pkv, skAttr.Name, skAttr.Type, kc)

@@ -15,6 +15,7 @@ package ddb
 //	gsi=Name:sk     sort key of the global secondary index Name
 //	lsi=Name        sort key of the local secondary index Name (its partition
 //	                key is the table's partition key)
+//	timefmt=rfc3339 a time key kept in attributevalue's text (keytime.go)
 //
 // Options may be combined (`ddb:"sk,gsi=ByStatus:sk"`) and gsi= may repeat.
 // Any other option is rejected with ErrInvalidSchema. Attribute names and
@@ -99,7 +100,6 @@ type indexSchema struct {
 // fieldInfo is one struct field with its parsed ddb tag.
 type fieldInfo struct {
 	structField
-	probe reflect.Type // one-field struct with the field's codec tag, for key marshalling
 }
 
 // schema is everything ddb knows about T's table layout.
@@ -110,6 +110,9 @@ type schema struct {
 	indexes  map[string]*indexSchema
 	// byAttr maps attribute names of key fields to their field (struct T only).
 	byAttr map[string]*fieldInfo
+	// retag lists the key fields declared by options whose key encoding
+	// differs from their item encoding (see fixKeyTimes).
+	retag []*fieldInfo
 	// Fields holding the reserved roles; nil when absent.
 	version, created, updated, ttl *fieldInfo
 	// attrs is the set of attribute names expressions may use; nil: any.
@@ -244,9 +247,13 @@ func (s *schema) declared(a KeyAttr, role string) (KeyAttr, error) {
 		if f.Name != a.Name {
 			continue
 		}
-		fi, got, err := s.keyField(f, role)
+		kf, retag := asKeyField(f)
+		fi, got, err := s.keyField(kf, role)
 		if err != nil {
 			return a, err
+		}
+		if retag {
+			s.retag = append(s.retag, fi)
 		}
 		if got.Type != a.Type {
 			return a, schemaErr(s.itemType, a.Name, "%s declared as %s but the field encodes as %s", role, a.Type, got.Type)
@@ -327,6 +334,8 @@ func (s *schema) applyTagOption(f structField, opt string) error {
 			return key(&ix.PK, "partition key of index "+name)
 		}
 		return key(&ix.SK, "sort key of index "+name)
+	case strings.HasPrefix(opt, "timefmt="):
+		return s.checkTimeFmt(f, opt)
 	case strings.HasPrefix(opt, "lsi="):
 		name := strings.TrimPrefix(opt, "lsi=")
 		if name == "" || strings.Contains(name, ":") {
@@ -355,6 +364,9 @@ func (s *schema) finishIndexes() error {
 	sort.Strings(names)
 	for _, n := range names {
 		ix := s.indexes[n]
+		if err := checkResourceName("index", n); err != nil {
+			return schemaErr(s.itemType, "", "%v", err)
+		}
 		if ix.Local {
 			if s.sk.Name == "" {
 				return schemaErr(s.itemType, ix.SK.Name, "local index %q needs a table with a sort key", n)
@@ -375,45 +387,19 @@ func (s *schema) finishIndexes() error {
 // keyField checks that struct field f can be a key attribute and returns
 // its key attribute (name and scalar type) as the codec encodes it.
 func (s *schema) keyField(f structField, role string) (*fieldInfo, KeyAttr, error) {
-	fi := &fieldInfo{structField: f, probe: probeType(f)}
+	fi := &fieldInfo{structField: f}
 	if existing := s.byAttr[f.Name]; existing != nil {
 		fi = existing
 	}
-	pv := reflect.New(fi.probe).Elem()
-	fillProbe(pv.Field(0))
-	item, err := MarshalItem(pv.Interface())
-	var av types.AttributeValue
-	if err == nil {
-		av = item[f.Name]
-	}
+	pv := reflect.New(fi.Type).Elem()
+	fillProbe(pv)
+	av, _ := encodeFieldValue(&fi.structField, pv)
 	t := scalarType(av)
 	if t == "" {
 		return nil, KeyAttr{}, schemaErr(s.itemType, f.Name, "%s field of type %v does not encode as a string, number or binary", role, f.Type)
 	}
 	s.byAttr[f.Name] = fi
 	return fi, KeyAttr{Name: f.Name, Type: t}, nil
-}
-
-// probeType builds a struct type with the one field f, tagged so the codec
-// encodes it under f's attribute name with f's options (minus omitempty).
-func probeType(f structField) reflect.Type {
-	tag := f.Tag.Get("dynamodbav")
-	_, opts, _ := strings.Cut(tag, ",")
-	var keep []string
-	for _, o := range strings.Split(opts, ",") {
-		if o != "" && o != "omitempty" && o != "omitemptyelem" {
-			keep = append(keep, o)
-		}
-	}
-	newTag := f.Name
-	if len(keep) > 0 {
-		newTag += "," + strings.Join(keep, ",")
-	}
-	return reflect.StructOf([]reflect.StructField{{
-		Name: "V",
-		Type: f.Type,
-		Tag:  reflect.StructTag(fmt.Sprintf("dynamodbav:%q", newTag)),
-	}})
 }
 
 // fillProbe makes v a non-nil value so that pointers and byte slices encode
@@ -466,25 +452,14 @@ func checkKeyValue(a KeyAttr, av types.AttributeValue) error {
 	return nil
 }
 
-// marshalKey encodes one key value for attribute a. For a struct T whose
-// field has the value's Go type, the value goes through the field's codec
-// options (so `dynamodbav:",string"` applies); otherwise it is encoded as is.
+// marshalKey encodes one key value for attribute a with encodeKey (so a
+// field's codec options such as `dynamodbav:",string"` apply, and times are
+// stored as keys) and checks it.
 func (s *schema) marshalKey(a KeyAttr, v any) (types.AttributeValue, error) {
 	if v == nil {
 		return nil, fmt.Errorf("nil value for key attribute %q", a.Name)
 	}
-	var av types.AttributeValue
-	var err error
-	if fi := s.byAttr[a.Name]; fi != nil && reflect.TypeOf(v) == fi.Type {
-		pv := reflect.New(fi.probe).Elem()
-		pv.Field(0).Set(reflect.ValueOf(v))
-		var item map[string]types.AttributeValue
-		if item, err = MarshalItem(pv.Interface()); err == nil {
-			av = item[a.Name]
-		}
-	} else {
-		av, err = Marshal(v)
-	}
+	av, err := s.encodeKey(a, v)
 	if err != nil {
 		return nil, fmt.Errorf("key attribute %q: %w", a.Name, err)
 	}

@@ -34,8 +34,8 @@ func NewTable[T any](client Client, name string, opts ...TableOption) (*Table[T]
 	if client == nil || reflect.ValueOf(client).Kind() == reflect.Pointer && reflect.ValueOf(client).IsNil() {
 		return nil, opErr("NewTable", name, ErrInvalidInput, "nil client")
 	}
-	if name == "" {
-		return nil, opErr("NewTable", name, ErrInvalidInput, "empty table name")
+	if err := checkResourceName("table", name); err != nil {
+		return nil, &Error{Op: "NewTable", Table: name, Kind: ErrInvalidSchema, Msg: err.Error()}
 	}
 	var o tableOptions
 	for _, opt := range opts {
@@ -303,6 +303,9 @@ func (t *Table[T]) storeOld(op string, dst **T, item map[string]types.AttributeV
 // so that a bad key fails with ErrInvalidKey before any request.
 func (t *Table[T]) encode(op string, item T) (map[string]types.AttributeValue, error) {
 	av, err := MarshalItem(item)
+	if err == nil {
+		err = t.schema.fixKeyTimes(item, av)
+	}
 	if err != nil {
 		return nil, wrapOpErr(op, t.name, ErrInvalidValue, err)
 	}
@@ -319,6 +322,9 @@ func (t *Table[T]) encode(op string, item T) (map[string]types.AttributeValue, e
 				}
 			}
 		}
+	}
+	if err := checkItemSize(op, t.name, av, t.schema.keyAttrs()); err != nil {
+		return nil, err
 	}
 	return av, nil
 }

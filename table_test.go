@@ -344,15 +344,15 @@ func TestBadSchemas(t *testing.T) {
 	}
 	type badGSI struct {
 		A string `ddb:"pk"`
-		B string `ddb:"gsi=X"`
+		B string `ddb:"gsi=XIdx"`
 	}
 	type gsiNoPK struct {
 		A string `ddb:"pk"`
-		B string `ddb:"gsi=X:sk"`
+		B string `ddb:"gsi=XIdx:sk"`
 	}
 	type lsiNoSK struct {
 		A string `ddb:"pk"`
-		B string `ddb:"lsi=X"`
+		B string `ddb:"lsi=XIdx"`
 	}
 	type twoVersions struct {
 		A string `ddb:"pk"`
@@ -373,50 +373,50 @@ func TestBadSchemas(t *testing.T) {
 			t.Errorf("%s: error %v does not name field %q", name, err, field)
 		}
 	}
-	_, err := NewTable[noPK](c, "t")
+	_, err := NewTable[noPK](c, "tbl")
 	check("no pk", "", err)
-	_, err = NewTable[twoPK](c, "t")
+	_, err = NewTable[twoPK](c, "tbl")
 	check("two pk", "B", err)
-	_, err = NewTable[twoSK](c, "t")
+	_, err = NewTable[twoSK](c, "tbl")
 	check("two sk", "C", err)
-	_, err = NewTable[boolPK](c, "t")
+	_, err = NewTable[boolPK](c, "tbl")
 	check("bool pk", "A", err)
-	_, err = NewTable[mapSK](c, "t")
+	_, err = NewTable[mapSK](c, "tbl")
 	check("map sk", "B", err)
-	_, err = NewTable[unknownOpt](c, "t")
+	_, err = NewTable[unknownOpt](c, "tbl")
 	check("unknown option", "A", err)
-	_, err = NewTable[badGSI](c, "t")
+	_, err = NewTable[badGSI](c, "tbl")
 	check("gsi without role", "B", err)
-	_, err = NewTable[gsiNoPK](c, "t")
+	_, err = NewTable[gsiNoPK](c, "tbl")
 	check("gsi without pk", "B", err)
-	_, err = NewTable[lsiNoSK](c, "t")
+	_, err = NewTable[lsiNoSK](c, "tbl")
 	check("lsi without table sk", "B", err)
-	_, err = NewTable[twoVersions](c, "t")
+	_, err = NewTable[twoVersions](c, "tbl")
 	check("two versions", "W", err)
-	_, err = NewTable[anyPK](c, "t")
+	_, err = NewTable[anyPK](c, "tbl")
 	check("interface pk", "A", err)
-	_, err = NewTable[string](c, "t", WithKey(StringKey("a")))
+	_, err = NewTable[string](c, "tbl", WithKey(StringKey("a")))
 	check("string item", "", err)
-	_, err = NewTable[*order](c, "t")
+	_, err = NewTable[*order](c, "tbl")
 	check("pointer item", "", err)
-	_, err = NewTable[map[string]any](c, "t")
+	_, err = NewTable[map[string]any](c, "tbl")
 	check("map without WithKey", "", err)
-	_, err = NewTable[order](c, "t", WithKey(StringKey("Customer")))
+	_, err = NewTable[order](c, "tbl", WithKey(StringKey("Customer")))
 	check("WithKey and tags", "", err)
-	_, err = NewTable[noPK](c, "t", WithKey(NumberKey("A")))
+	_, err = NewTable[noPK](c, "tbl", WithKey(NumberKey("A")))
 	check("WithKey wrong type", "A", err)
-	_, err = NewTable[noPK](c, "t", WithKey(StringKey("Missing")))
+	_, err = NewTable[noPK](c, "tbl", WithKey(StringKey("Missing")))
 	check("WithKey missing field", "Missing", err)
-	_, err = NewTable[map[string]any](c, "t", WithKey(StringKey("a"), StringKey("b"), StringKey("c")))
+	_, err = NewTable[map[string]any](c, "tbl", WithKey(StringKey("a"), StringKey("b"), StringKey("c")))
 	check("WithKey two sort keys", "", err)
-	_, err = NewTable[map[string]any](c, "t", WithKey(KeyAttr{Name: "a", Type: "BOOL"}))
+	_, err = NewTable[map[string]any](c, "tbl", WithKey(KeyAttr{Name: "a", Type: "BOOL"}))
 	check("WithKey bad type", "a", err)
 
 	// Valid variants.
-	if _, err := NewTable[noPK](c, "t", WithKey(StringKey("A"))); err != nil {
+	if _, err := NewTable[noPK](c, "tbl", WithKey(StringKey("A"))); err != nil {
 		t.Errorf("struct with WithKey: %v", err)
 	}
-	if _, err := NewTable[order](c, "t"); err != nil {
+	if _, err := NewTable[order](c, "tbl"); err != nil {
 		t.Errorf("order: %v", err)
 	}
 	type reserved struct {
@@ -425,10 +425,10 @@ func TestBadSchemas(t *testing.T) {
 		C   time.Time `ddb:"created"`
 		U   time.Time `ddb:"updated"`
 		TTL time.Time `ddb:"ttl" dynamodbav:",unixtime"`
-		G   []byte    `ddb:"gsi=G1:pk,gsi=G2:sk"`
-		H   float64   `ddb:"gsi=G2:pk"`
+		G   []byte    `ddb:"gsi=GS1:pk,gsi=GS2:sk"`
+		H   float64   `ddb:"gsi=GS2:pk"`
 	}
-	tbl, err := NewTable[reserved](c, "t")
+	tbl, err := NewTable[reserved](c, "tbl")
 	if err != nil {
 		t.Fatalf("reserved roles: %v", err)
 	}
@@ -436,13 +436,13 @@ func TestBadSchemas(t *testing.T) {
 	if s.version == nil || s.version.Name != "V" || s.created.Name != "C" || s.updated.Name != "U" || s.ttl.Name != "TTL" {
 		t.Errorf("reserved roles not recorded: %+v", s)
 	}
-	if g := s.indexes["G1"]; g == nil || g.PK != BinaryKey("G") || g.SK.Name != "" {
-		t.Errorf("G1 = %+v", g)
+	if g := s.indexes["GS1"]; g == nil || g.PK != BinaryKey("G") || g.SK.Name != "" {
+		t.Errorf("GS1 = %+v", g)
 	}
-	if g := s.indexes["G2"]; g == nil || g.PK != NumberKey("H") || g.SK != BinaryKey("G") {
-		t.Errorf("G2 = %+v", g)
+	if g := s.indexes["GS2"]; g == nil || g.PK != NumberKey("H") || g.SK != BinaryKey("G") {
+		t.Errorf("GS2 = %+v", g)
 	}
-	if _, err := NewTable[order](nil, "t"); !errors.Is(err, ErrInvalidInput) {
+	if _, err := NewTable[order](nil, "tbl"); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("nil client: %v", err)
 	}
 }
@@ -568,21 +568,21 @@ func TestKeyTypes(t *testing.T) {
 	t.Parallel()
 	type name string
 	type keys struct {
-		S     string            `ddb:"gsi=S:pk"`
-		Named name              `ddb:"gsi=Named:pk"`
-		I     int               `ddb:"gsi=I:pk"`
-		U8    uint8             `ddb:"gsi=U8:pk"`
-		F     float64           `ddb:"gsi=F:pk"`
-		B     []byte            `ddb:"gsi=B:pk"`
-		P     *string           `ddb:"gsi=P:pk"`
-		PI    *int64            `ddb:"gsi=PI:pk"`
-		T     time.Time         `ddb:"gsi=T:pk"`
-		TU    time.Time         `ddb:"gsi=TU:pk" dynamodbav:",unixtime"`
+		S     string            `ddb:"gsi=ixS:pk"`
+		Named name              `ddb:"gsi=ixNamed:pk"`
+		I     int               `ddb:"gsi=ixI:pk"`
+		U8    uint8             `ddb:"gsi=ixU8:pk"`
+		F     float64           `ddb:"gsi=ixF:pk"`
+		B     []byte            `ddb:"gsi=ixB:pk"`
+		P     *string           `ddb:"gsi=ixP:pk"`
+		PI    *int64            `ddb:"gsi=ixPI:pk"`
+		T     time.Time         `ddb:"gsi=ixT:pk"`
+		TU    time.Time         `ddb:"gsi=ixTU:pk" dynamodbav:",unixtime"`
 		IS    int               `ddb:"pk" dynamodbav:"is,string"`
-		Omit  string            `ddb:"gsi=Omit:pk" dynamodbav:",omitempty"`
+		Omit  string            `ddb:"gsi=ixOmit:pk" dynamodbav:",omitempty"`
 		M     map[string]string `dynamodbav:",omitempty"`
 	}
-	tbl, err := NewTable[keys](sdkClient("http://127.0.0.1:1"), "t")
+	tbl, err := NewTable[keys](sdkClient("http://127.0.0.1:1"), "tbl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -592,7 +592,7 @@ func TestKeyTypes(t *testing.T) {
 		"T": StringKey("T"), "TU": NumberKey("TU"), "Omit": StringKey("Omit"),
 	}
 	for ix, w := range want {
-		if got := tbl.schema.indexes[ix].PK; got != w {
+		if got := tbl.schema.indexes["ix"+ix].PK; got != w {
 			t.Errorf("index %s key = %+v, want %+v", ix, got, w)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -174,8 +173,6 @@ func (e *SchemaMismatchError) Error() string {
 	return fmt.Sprintf("live table %s differs from the Go schema: %s", e.Table, strings.Join(e.Diffs, "; "))
 }
 
-var tableNameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
-
 // createInput validates the schema and options and builds the CreateTable
 // request, or fails with ErrInvalidSchema / ErrInvalidInput.
 func (t *Table[T]) createInput(op string, opts []CreateOption) (*dynamodb.CreateTableInput, *createOptions, error) {
@@ -230,9 +227,6 @@ func (t *Table[T]) createOpts(op string, opts []CreateOption) (*createOptions, e
 		e := *o.err.(*Error)
 		e.Op, e.Table = op, t.name
 		return nil, &e
-	}
-	if !tableNameRE.MatchString(t.name) {
-		return nil, opErr(op, t.name, ErrInvalidInput, "table name must be 3-255 characters of a-z, A-Z, 0-9, '_', '-' and '.'")
 	}
 	var nLocal, nGlobal int
 	for _, ix := range t.schema.indexes {

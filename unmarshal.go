@@ -2,6 +2,7 @@ package ddb
 
 import (
 	"encoding"
+	"errors"
 	"math"
 	"math/big"
 	"reflect"
@@ -43,6 +44,10 @@ import (
 //   - When an item has both an exact and a case-insensitive match for a
 //     field, the exact one is decoded (attributevalue decodes both, in the
 //     item map's random order).
+//   - A float32 is parsed as a float32, rounded once: the text Marshal
+//     writes for ±math.MaxFloat32 (340282350000000000000000000000000000000)
+//     reads back exactly (attributevalue parses a float64 first and
+//     rejects it as overflowing float32).
 //   - Errors are *Error values matching ErrInvalidValue (wrong attribute
 //     type, malformed or overflowing number, bad time) or
 //     ErrUnsupportedType, naming the Go field path.
@@ -230,13 +235,14 @@ func newDecoder(t reflect.Type, o tagOpts) decoderFunc {
 			return nil
 		})
 	case reflect.Float32, reflect.Float64:
+		bits := t.Bits()
 		return numberDecoder(t, o, func(s string, v reflect.Value) error {
-			f, err := strconv.ParseFloat(s, 64)
+			f, err := strconv.ParseFloat(s, bits)
 			if err != nil {
+				if errors.Is(err, strconv.ErrRange) {
+					return badNumber(s, t, nil)
+				}
 				return badNumber(s, t, err)
-			}
-			if v.OverflowFloat(f) {
-				return badNumber(s, t, nil)
 			}
 			v.SetFloat(f)
 			return nil
@@ -672,8 +678,8 @@ func fastDecode(k fastKind, av types.AttributeValue, p unsafe.Pointer) bool {
 		*(*float64)(p) = f
 		return true
 	case fastFloat32:
-		f, err := strconv.ParseFloat(n.Value, 64)
-		if err != nil || (math.Abs(f) > math.MaxFloat32 && !math.IsInf(f, 0)) {
+		f, err := strconv.ParseFloat(n.Value, 32) // rounded once, to float32
+		if err != nil {
 			return false
 		}
 		*(*float32)(p) = float32(f)

@@ -32,10 +32,10 @@ const (
 // autoField is a field holding a reserved role (version, created, updated,
 // ttl), with what is needed to read, set and encode it.
 type autoField struct {
-	name  string       // attribute name
-	index []int        // field path
-	kind  autoKind     // Go representation
-	probe reflect.Type // one-field struct encoding the field with its codec options
+	name  string      // attribute name
+	index []int       // field path
+	kind  autoKind    // Go representation
+	field structField // the field, encoded with its codec options
 }
 
 // autoInfo lists the automatic attributes of a table's item type.
@@ -80,7 +80,7 @@ func autoFor(s *schema) (*autoInfo, error) {
 		if r.fi == nil {
 			continue
 		}
-		f := &autoField{name: r.fi.Name, index: r.fi.Index, probe: probeType(r.fi.structField)}
+		f := &autoField{name: r.fi.Name, index: r.fi.Index, field: r.fi.structField}
 		switch t := r.fi.Type; {
 		case r.times && t == timeType:
 			f.kind = autoTime
@@ -138,13 +138,7 @@ func fieldValue(v reflect.Value, index []int) reflect.Value {
 
 // encode encodes the Go value v of the field with the field's codec options.
 func (f *autoField) encode(v reflect.Value) (types.AttributeValue, error) {
-	pv := reflect.New(f.probe).Elem()
-	pv.Field(0).Set(v)
-	item, err := MarshalItem(pv.Interface())
-	if err != nil {
-		return nil, err
-	}
-	return item[f.name], nil
+	return encodeFieldValue(&f.field, v)
 }
 
 // encodeTime encodes t as the created or updated field f stores it.
@@ -334,6 +328,7 @@ func (t *Table[T]) prepareUpdate(op string, u *Update, check versionCheck, now t
 	if err := t.checkUpdateKeys(op, u); err != nil {
 		return nil, p, err
 	}
+	u = t.schema.keyTimeUpdate(u)
 	a, err := autoFor(t.schema)
 	if err != nil {
 		return nil, p, wrapOpErr(op, t.name, ErrInvalidSchema, err)

@@ -401,21 +401,21 @@ func TestAutoFieldTypes(t *testing.T) {
 	// before any request).
 	for name, f := range map[string]func() error{
 		"string version": func() error {
-			tb, err := NewTable[badVersion](c, "t")
+			tb, err := NewTable[badVersion](c, "tbl")
 			if err == nil {
 				err = tb.Put(context.Background(), badVersion{ID: "a"})
 			}
 			return err
 		},
 		"int created": func() error {
-			tb, err := NewTable[badCreated](c, "t")
+			tb, err := NewTable[badCreated](c, "tbl")
 			if err == nil {
 				err = tb.Put(context.Background(), badCreated{ID: "a"})
 			}
 			return err
 		},
 		"string ttl": func() error {
-			tb, err := NewTable[badTTL](c, "t")
+			tb, err := NewTable[badTTL](c, "tbl")
 			if err == nil {
 				err = tb.Put(context.Background(), badTTL{ID: "a"})
 			}
