@@ -125,5 +125,5 @@ func editDistance(a, b string) int {
 // exprs returns an expression builder for op that checks attribute names
 // against T.
 func (t *Table[T]) exprs(op string) exprBuilder {
-	return exprBuilder{op: op, table: t.name, known: t.schema.attrs}
+	return exprBuilder{op: op, table: t.name, known: t.schema.attrs, keys: t.schema}
 }

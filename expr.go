@@ -190,6 +190,7 @@ type operand struct {
 	path Path
 	size bool
 	av   types.AttributeValue // nil for path and size operands
+	raw  any                  // a time value as given, re-encoded when compared with a time key (keytime.go)
 }
 
 // toOperand converts a user argument: a Path, a Size, or any value the
@@ -204,7 +205,11 @@ func toOperand(v any, field Path) (operand, error) {
 		o.path, o.size = x.p, true
 	default:
 		av, err := toValue(v, field)
-		return operand{av: av}, err
+		o := operand{av: av}
+		if _, ok := timeArg(v); ok {
+			o.raw = v
+		}
+		return o, err
 	}
 	if o.path.isZero() {
 		return operand{}, exprErr(field.String(), "empty attribute path as operand", nil)
@@ -608,6 +613,7 @@ func BeginsWith(prefix any) KeyCondition { return KeyCondition{op: opBeginsWith,
 type exprBuilder struct {
 	op, table string
 	known     *attrSet // top-level names allowed; nil: any
+	keys      *schema  // the table's key attributes, whose time values have the key encoding; nil: none
 	attrErr   error    // first unknown top-level name of the expression being built
 
 	nameList []string               // nameList[i] is the name behind #n<i>
@@ -865,26 +871,12 @@ func (b *exprBuilder) writeCond(n *condNode, parent condOp) error {
 			return err
 		}
 		b.sb.WriteByte(')')
-	case opEq, opNe, opLt, opLe, opGt, opGe:
-		b.writeOperand(n.args[0])
-		b.sb.WriteString(cmpSymbols[n.op])
-		b.writeOperand(n.args[1])
-	case opBetween:
-		b.writeOperand(n.args[0])
-		b.sb.WriteString(" BETWEEN ")
-		b.writeOperand(n.args[1])
-		b.sb.WriteString(" AND ")
-		b.writeOperand(n.args[2])
-	case opIn:
-		b.writeOperand(n.args[0])
-		b.sb.WriteString(" IN (")
-		for i, a := range n.args[1:] {
-			if i > 0 {
-				b.sb.WriteString(", ")
-			}
-			b.writeOperand(a)
+	case opEq, opNe, opLt, opLe, opGt, opGe, opBetween, opIn:
+		args, err := b.keyTimeArgs(n.args)
+		if err != nil {
+			return err
 		}
-		b.sb.WriteByte(')')
+		b.writeCompare(n.op, args)
 	default: // functions
 		b.sb.WriteString(funcNames[n.op])
 		for i, a := range n.args {
@@ -896,6 +888,32 @@ func (b *exprBuilder) writeCond(n *condNode, parent condOp) error {
 		b.sb.WriteByte(')')
 	}
 	return nil
+}
+
+// writeCompare writes a comparison, BETWEEN or IN of args.
+func (b *exprBuilder) writeCompare(op condOp, args []operand) {
+	switch op {
+	case opEq, opNe, opLt, opLe, opGt, opGe:
+		b.writeOperand(args[0])
+		b.sb.WriteString(cmpSymbols[op])
+		b.writeOperand(args[1])
+	case opBetween:
+		b.writeOperand(args[0])
+		b.sb.WriteString(" BETWEEN ")
+		b.writeOperand(args[1])
+		b.sb.WriteString(" AND ")
+		b.writeOperand(args[2])
+	case opIn:
+		b.writeOperand(args[0])
+		b.sb.WriteString(" IN (")
+		for i, a := range args[1:] {
+			if i > 0 {
+				b.sb.WriteString(", ")
+			}
+			b.writeOperand(a)
+		}
+		b.sb.WriteByte(')')
+	}
 }
 
 // keyCondition returns the key condition expression for a Query: the

@@ -18,8 +18,10 @@ package ddb
 //     must be queried with the zone they were written in.
 //
 // Every key value, whether in an item, a Get/Delete/Update key, a key
-// condition, a batch or a transaction, is encoded by schema.encodeKey (or,
-// for an item of a struct T, by the same field encoder), so all agree.
+// condition, a batch or a transaction, or a time compared with a key
+// attribute in a filter or condition (Attr("Placed").Ge(t)), is encoded by
+// schema.encodeKey (or, for an item of a struct T, by the same field
+// encoder), so all agree.
 
 import (
 	"fmt"
@@ -314,4 +316,64 @@ func (s *schema) keyTimeUpdate(u *Update) *Update {
 		return u
 	}
 	return out
+}
+
+// keyTimeArgs returns the operands of a comparison, BETWEEN or IN with the
+// time values compared with a key attribute of the table encoded as that
+// key stores them (a time written as attributevalue's text would compare
+// as other text), or args itself when there is nothing to re-encode. The
+// condition's own operands are never changed: a Condition can be shared.
+func (b *exprBuilder) keyTimeArgs(args []operand) ([]operand, error) {
+	if b.keys == nil {
+		return args, nil
+	}
+	var out []operand
+	for i, a := range args {
+		if a.raw == nil {
+			continue
+		}
+		// The attribute compared: the first operand, or for a value on the
+		// left of a two-operand comparison, the second.
+		other := args[0]
+		if i == 0 && len(args) == 2 {
+			other = args[1]
+		}
+		ka, ok := b.keys.keyAttrNamed(other)
+		if !ok {
+			continue
+		}
+		av, err := b.keys.encodeKey(ka, a.raw)
+		if err != nil {
+			return nil, exprErr(ka.Name, "time value", err)
+		}
+		if out == nil {
+			out = slices.Clone(args)
+		}
+		out[i].av = av
+	}
+	if out == nil {
+		return args, nil
+	}
+	return out, nil
+}
+
+// keyAttrNamed returns the key attribute (of the table or an index) that
+// operand o names as a whole top-level attribute.
+func (s *schema) keyAttrNamed(o operand) (KeyAttr, bool) {
+	if o.av != nil || o.size || len(o.path.rest) != 0 || o.path.head == "" {
+		return KeyAttr{}, false
+	}
+	for _, a := range s.keyAttrs() {
+		if a.Name == o.path.head {
+			return a, true
+		}
+	}
+	for _, ix := range s.indexes {
+		for _, a := range [2]KeyAttr{ix.PK, ix.SK} {
+			if a.Name != "" && a.Name == o.path.head {
+				return a, true
+			}
+		}
+	}
+	return KeyAttr{}, false
 }

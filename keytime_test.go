@@ -387,3 +387,55 @@ func TestKeyTimeEntityTemplate(t *testing.T) {
 		t.Fatalf("entity Get across zones = %+v, %v", v, err)
 	}
 }
+
+// TestKeyTimeFiltersAndConditions checks that a time compared with a key
+// attribute in a filter or condition is encoded as that key stores it, so
+// comparisons follow time order and match equal instants in any zone.
+func TestKeyTimeFiltersAndConditions(t *testing.T) {
+	t.Parallel()
+	tbl, _ := newTestTable[event](t)
+	ctx := context.Background()
+	tokyo, ny := time.FixedZone("JST", 9*3600), time.FixedZone("EST", -5*3600)
+	base := time.Date(2024, 5, 6, 7, 8, 9, 0, tokyo)
+	// 1.25 s, 1.5 s, 1 s, 2 s: attributevalue's text would sort these wrongly.
+	offsets := []time.Duration{1250 * time.Millisecond, 1500 * time.Millisecond, time.Second, 2 * time.Second, 0}
+	for i, off := range offsets {
+		at := base.Add(off)
+		if err := tbl.Put(ctx, event{Stream: "s", At: at, Day: at, Seen: &at, Due: at, N: i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	since := base.Add(time.Second).In(ny) // the same instants, another zone
+	tests := []struct {
+		name string
+		cond Condition
+		want []int // N of the items, in any order
+	}{
+		{"Ge sort key", Attr("At").Ge(since), []int{2, 0, 1, 3}},
+		{"Gt GSI key", Attr("Day").Gt(since), []int{0, 1, 3}},
+		{"Lt LSI key", Attr("Due").Lt(since), []int{4}},
+		{"Eq in another zone", Attr("At").Eq(base.Add(1500 * time.Millisecond).In(ny)), []int{1}},
+		{"Between", Attr("At").Between(since, base.Add(1500*time.Millisecond).UTC()), []int{2, 0, 1}},
+		{"In", Attr("Day").In(since, base.In(ny)), []int{4, 2}},
+	}
+	for _, tt := range tests {
+		var got []int
+		for e, err := range tbl.Scan().Filter(tt.cond).All(ctx) {
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			got = append(got, e.N)
+		}
+		slices.Sort(got)
+		slices.Sort(tt.want)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	// A condition on the key, given in another zone, holds for the stored item.
+	at := base.Add(2 * time.Second)
+	err := tbl.Put(ctx, event{Stream: "s", At: at, Day: at, Seen: &at, Due: at, N: 30}, If(Attr("Day").Eq(at.In(ny))))
+	if err != nil {
+		t.Fatalf("conditional put on an equal instant: %v", err)
+	}
+}

@@ -125,7 +125,7 @@ func (p *pager[T]) expressions(b *exprBuilder, count bool, shape *[]string) (fil
 	if len(p.spec.proj) > 0 {
 		pb := b
 		if count { // validated, not sent: a count returns no attributes
-			pb = &exprBuilder{op: b.op, table: b.table, known: b.known}
+			pb = &exprBuilder{op: b.op, table: b.table, known: b.known, keys: b.keys}
 		}
 		s, err := pb.projection(p.t.withKeyPaths(p.spec.proj, p.spec.index))
 		if err != nil {
