@@ -6,6 +6,7 @@ import (
 	"flag"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,8 +17,9 @@ import (
 
 // consoleFlags are the web console's flags.
 type consoleFlags struct {
-	on    optBool
-	write bool
+	on     optBool
+	write  bool
+	region string
 }
 
 // optBool is a boolean flag that remembers whether it was given.
@@ -38,6 +40,7 @@ func addConsoleFlags(fs *flag.FlagSet) *consoleFlags {
 	cf := &consoleFlags{}
 	fs.Var(&cf.on, "console", "serve the web console at /console/ (default: on when listening on loopback only)")
 	fs.BoolVar(&cf.write, "console-write", false, "let the console change data (create and delete tables, edit items)")
+	fs.StringVar(&cf.region, "console-region", defaultRegion(), "the `region` whose tables the console shows (tables are kept per region unless -sharedDb)")
 	return cf
 }
 
@@ -70,7 +73,7 @@ func (cf *consoleFlags) mount(db http.Handler, ln net.Addr, rec *console.Recorde
 	}
 	base := "http://" + clientAddr(tcp)
 	client := dynamodb.New(dynamodb.Options{
-		Region:       "us-east-1",
+		Region:       cf.region,
 		BaseEndpoint: aws.String(base),
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{AccessKeyID: "AKIDCONSOLE", SecretAccessKey: "console", Source: "ddblocal console"}, nil
@@ -81,7 +84,18 @@ func (cf *consoleFlags) mount(db http.Handler, ln net.Addr, rec *console.Recorde
 	if cf.write {
 		mode = "write enabled"
 	}
-	return mux, "console: " + base + console.Prefix + " (" + mode + ")", nil
+	return mux, "console: " + base + console.Prefix + " (" + mode + "; region " + cf.region + ")", nil
+}
+
+// defaultRegion is the region an SDK client would use here: AWS_REGION,
+// else AWS_DEFAULT_REGION, else us-east-1.
+func defaultRegion() string {
+	for _, v := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if r := os.Getenv(v); r != "" {
+			return r
+		}
+	}
+	return "us-east-1"
 }
 
 // clientAddr is the host:port the console's client dials: the listening

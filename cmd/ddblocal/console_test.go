@@ -25,19 +25,19 @@ func TestConsoleFlags(t *testing.T) {
 		line string // "" when the console is off
 		err  error
 	}{
-		{nil, loop, "console: http://127.0.0.1:8000/console/ (read-only; -console-write to edit)", nil},
-		{nil, loop6, "console: http://[::1]:8000/console/ (read-only; -console-write to edit)", nil},
-		{[]string{"-console-write"}, loop, "console: http://127.0.0.1:8000/console/ (write enabled)", nil},
+		{nil, loop, "console: http://127.0.0.1:8000/console/ (read-only; -console-write to edit; region eu-west-1)", nil},
+		{nil, loop6, "console: http://[::1]:8000/console/ (read-only; -console-write to edit; region eu-west-1)", nil},
+		{[]string{"-console-write"}, loop, "console: http://127.0.0.1:8000/console/ (write enabled; region eu-west-1)", nil},
 		{[]string{"-console=false"}, loop, "", nil},
 		{nil, any4, "", nil},
 		{nil, lan, "", nil},
 		{[]string{"-console-write"}, lan, "", errConsoleWrite},
-		{[]string{"-console"}, any4, "console: http://127.0.0.1:8000/console/ (read-only; -console-write to edit)", nil},
-		{[]string{"-console", "-console-write"}, lan, "console: http://10.1.2.3:8000/console/ (write enabled)", nil},
+		{[]string{"-console"}, any4, "console: http://127.0.0.1:8000/console/ (read-only; -console-write to edit; region eu-west-1)", nil},
+		{[]string{"-console", "-console-write"}, lan, "console: http://10.1.2.3:8000/console/ (write enabled; region eu-west-1)", nil},
 	} {
 		fs := flag.NewFlagSet("ddblocal", flag.ContinueOnError)
 		cf := addConsoleFlags(fs)
-		if err := fs.Parse(tc.args); err != nil {
+		if err := fs.Parse(append([]string{"-console-region", "eu-west-1"}, tc.args...)); err != nil {
 			t.Fatal(err)
 		}
 		db := http.NotFoundHandler()
