@@ -186,7 +186,7 @@ func BenchmarkServe(b *testing.B) {
 	cpu := cpuTime()
 	for i := 0; i < b.N; i++ {
 		k := i % len(mixBodies)
-		if status, out := srv.serve(ctx, reqs[k], []byte(mixBodies[k].body)); status != 200 {
+		if status, out, _ := srv.serve(ctx, reqs[k], []byte(mixBodies[k].body)); status != 200 {
 			b.Fatalf("%s: %s", mixBodies[k].op, out)
 		}
 	}
@@ -222,7 +222,7 @@ func BenchmarkServeOps(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if status, out := srv.serve(ctx, req, body); status != 200 {
+				if status, out, _ := srv.serve(ctx, req, body); status != 200 {
 					b.Fatalf("%s: %s", o.op, out)
 				}
 			}

@@ -11,10 +11,11 @@ import (
 
 // envelope answers req, whose body is body (nil when the body was larger
 // than maxRequestBytes, tooLarge): it writes the response headers into h
-// and returns the status and body to send.
-func (s *Server) envelope(req *http.Request, body []byte, tooLarge bool, h http.Header) (int, []byte) {
+// and returns the status and body to send, and the fault to inject into
+// the exchange.
+func (s *Server) envelope(req *http.Request, body []byte, tooLarge bool, h http.Header) (int, []byte, netFault) {
 	if tooLarge {
-		return http.StatusRequestEntityTooLarge, nil
+		return http.StatusRequestEntityTooLarge, nil, netFault{}
 	}
 	if req.Header.Get("Origin") != "" {
 		h.Set("Access-Control-Allow-Origin", "*")
@@ -27,14 +28,14 @@ func (s *Server) envelope(req *http.Request, body []byte, tooLarge bool, h http.
 			}
 			h.Set("Access-Control-Max-Age", "172800")
 			h.Set("X-Amzn-Requestid", requestID())
-			return http.StatusOK, nil
+			return http.StatusOK, nil, netFault{}
 		}
 	}
 	if req.Method == http.MethodGet {
 		out := []byte("healthy: dynamodb." + requestRegion(req) + ".amazonaws.com ")
 		setResponseHeaders(h, out)
 		h.Set("Content-Type", "text/plain")
-		return http.StatusOK, out
+		return http.StatusOK, out, netFault{}
 	}
 	ct, _, _ := strings.Cut(req.Header.Get("Content-Type"), ";")
 	ct = strings.TrimSpace(ct)
@@ -42,20 +43,21 @@ func (s *Server) envelope(req *http.Request, body []byte, tooLarge bool, h http.
 		out := []byte("<UnknownOperationException/>\n")
 		setResponseHeaders(h, out)
 		h.Del("Content-Type")
-		return http.StatusNotFound, out
+		return http.StatusNotFound, out, netFault{}
 	}
 	var status int
 	var out []byte
+	var nf netFault
 	if _, _, ok := operation(req); ok {
 		if e := checkSignature(req); e != nil {
 			status, out = e.status, encodeError(e)
 		}
 	}
 	if out == nil {
-		status, out = s.serve(req.Context(), req, body)
+		status, out, nf = s.serve(req.Context(), req, body)
 	}
 	setResponseHeaders(h, out)
-	return status, out
+	return status, out, nf
 }
 
 // checkSignature checks that req carries a SigV4 signature, in its

@@ -182,3 +182,29 @@ func ExampleWithFaults() {
 	fmt.Println(errors.As(err, &pte))
 	// Output: true
 }
+
+// A lost response: the client gets an error, yet the write was applied.
+func ExampleParseFaults() {
+	faults, err := ddbtest.ParseFaults("seed=1,lost=1,ops=PutItem")
+	if err != nil {
+		panic(err)
+	}
+	srv := ddbtest.NewUnstartedServer()
+	defer srv.Close()
+	ctx := context.Background()
+	c := srv.Client(func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 })
+	createTable(ctx, c, "things")
+	srv.SetFaults(faults)
+	key := map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "x"}}
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String("things"), Item: key,
+		ConditionExpression: aws.String("attribute_not_exists(id)"),
+	})
+	fmt.Println(err != nil)
+	srv.SetFaults(ddbtest.Faults{})
+	out, _ := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("things"), Key: key})
+	fmt.Println(out.Item != nil)
+	// Output:
+	// true
+	// true
+}

@@ -118,7 +118,7 @@ func TestEmptyAttributeNameRejected(t *testing.T) {
 func serveRaw(srv *Server, op, body string) (int, string) {
 	req, _ := http.NewRequest("POST", "/", nil)
 	req.Header.Set("X-Amz-Target", "DynamoDB_20120810."+op)
-	status, out := srv.serve(ctx, req, []byte(body))
+	status, out, _ := srv.serve(ctx, req, []byte(body))
 	return status, string(out)
 }
 

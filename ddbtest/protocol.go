@@ -229,47 +229,57 @@ func operation(req *http.Request) (name string, op opFunc, ok bool) {
 	return name, op, ok && api == "DynamoDB_20120810" && op != nil
 }
 
-// serve answers one request: the status code and body to send.
-func (s *Server) serve(ctx context.Context, req *http.Request, body []byte) (status int, out []byte) {
+// serve answers one request: the status code and body to send, and the
+// fault to inject into the HTTP exchange (see Faults).
+func (s *Server) serve(ctx context.Context, req *http.Request, body []byte) (status int, out []byte, nf netFault) {
 	if req.Method != http.MethodPost {
-		return 404, []byte("<UnknownOperationException/>\n")
+		return 404, []byte("<UnknownOperationException/>\n"), nf
 	}
 	opName, op, ok := operation(req)
 	if !ok {
 		e := &apiError{status: 400, typ: nsCoral + "UnknownOperationException"}
-		return e.status, encodeError(e)
+		return e.status, encodeError(e), nf
 	}
 	if len(body) == 0 {
 		e := serializationError("")
-		return e.status, encodeError(e)
+		return e.status, encodeError(e), nf
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			e := internalError(fmt.Sprint("ddbtest: panic: ", r))
-			status, out = e.status, encodeError(e)
+			status, out, nf = e.status, encodeError(e), netFault{}
 		}
 	}()
 	if f := s.regions.faults.Load(); f != nil {
-		if e := f.before(ctx, opName); e != nil {
-			return e.status, encodeError(e)
+		var st int
+		var e *apiError
+		nf, st, e = f.before(ctx, opName, body)
+		switch {
+		case e != nil:
+			return e.status, encodeError(e), nf
+		case nf.drop == FaultReset:
+			return 0, nil, nf
+		case st != 0:
+			// A lost response answered as an empty status: apply first.
+			defer func() { status, out = st, nil }()
 		}
 	}
 	body, err := validateRequest(opName, body)
 	if err != nil {
 		e := asAPIError(err)
-		return e.status, encodeError(e)
+		return e.status, encodeError(e), nf
 	}
 	ns, err := s.namespace(requestRegion(req))
 	if err != nil {
 		e := asAPIError(err)
-		return e.status, encodeError(e)
+		return e.status, encodeError(e), nf
 	}
 	out, err = op(ns, body)
 	if err != nil {
 		e := asAPIError(err)
-		return e.status, encodeError(e)
+		return e.status, encodeError(e), nf
 	}
-	return 200, out
+	return 200, out, nf
 }
 
 func crc32IEEE(b []byte) uint32 { return crc32.ChecksumIEEE(b) }

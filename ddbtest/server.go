@@ -66,7 +66,8 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithFaults makes the server inject the faults f describes (throttling,
-// internal errors, unprocessed batch items, delays). See Faults.
+// internal errors, unprocessed batch items, delays, lost responses,
+// resets, slow responses). See Faults.
 func WithFaults(f Faults) Option {
 	return func(c *config) { c.faults = f }
 }
@@ -242,7 +243,13 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, ctx.Err()
 	}
 	h := make(http.Header, 4)
-	status, out := rt.s.envelope(req, body, tooLarge, h)
+	status, out, nf := rt.s.envelope(req, body, tooLarge, h)
+	if err := rt.s.hold(req.Context(), nf.slow); err != nil {
+		return nil, err
+	}
+	if err := nf.transportError(); err != nil {
+		return nil, err
+	}
 	return &http.Response{
 		Status:        strconv.Itoa(status) + " " + http.StatusText(status),
 		StatusCode:    status,
@@ -289,7 +296,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "bad request body", http.StatusBadRequest)
 		return
 	}
-	status, out := s.envelope(req, body, tooLarge, w.Header())
+	status, out, nf := s.envelope(req, body, tooLarge, w.Header())
+	if s.hold(req.Context(), nf.slow) != nil {
+		return // the client is gone
+	}
+	if nf.drop != 0 {
+		dropConnection(w, nf.drop == FaultReset)
+		return
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(status)
 	_, _ = w.Write(out)

@@ -188,13 +188,7 @@ func (s *Server) doTransactWrite(in *transactWriteInput, replay *[]byte) ([]byte
 		results[i] = res
 	}
 	if failed {
-		codes := make([]string, len(reasons))
-		for i, r := range reasons {
-			codes[i] = r.Code
-		}
-		e := dynamoError("TransactionCanceledException", "Transaction cancelled, please refer cancellation reasons for specific reasons ["+strings.Join(codes, ", ")+"]")
-		e.reasons = reasons
-		return nil, e
+		return nil, canceledError(reasons)
 	}
 	caps := map[string]*capacity{}
 	var counted []func()
@@ -451,4 +445,16 @@ func sortSets(v any) {
 			sortSets(e)
 		}
 	}
+}
+
+// canceledError is the TransactionCanceledException of a transaction
+// canceled for reasons, one per item.
+func canceledError(reasons []cancelReason) *apiError {
+	codes := make([]string, len(reasons))
+	for i, r := range reasons {
+		codes[i] = r.Code
+	}
+	e := dynamoError("TransactionCanceledException", "Transaction cancelled, please refer cancellation reasons for specific reasons ["+strings.Join(codes, ", ")+"]")
+	e.reasons = reasons
+	return e
 }

@@ -439,7 +439,7 @@ func TestHelpAndVersion(t *testing.T) {
 	if !strings.HasPrefix(stderr.String(), description+"\n") {
 		t.Errorf("-help does not start with the description: %q", stderr.String())
 	}
-	for _, name := range append([]string{"addr", "data", "log-requests", "version", "cors"}, dynamoDBLocalFlags...) {
+	for _, name := range append([]string{"addr", "data", "log-requests", "version", "cors", "faults", "faults-admin"}, dynamoDBLocalFlags...) {
 		if !strings.Contains(stderr.String(), "\n  -"+name+" ") && !strings.Contains(stderr.String(), "\n  -"+name+"\n") {
 			t.Errorf("-help does not list -%s", name)
 		}

@@ -28,6 +28,9 @@
 //	-console          serve the web console at /console/ (default: on only when
 //	                  listening on a loopback address; -console=false turns it off)
 //	-console-write    let the console change data (default: read-only)
+//	-faults SPEC      inject faults: lost responses, resets, slow responses,
+//	                  throttling (e.g. 'seed=1,lost=0.1,reset=0.05,ops=PutItem')
+//	-faults-admin     serve /ddblocal/faults: GET the fault spec, POST a new one
 //
 // DynamoDB Local's flags: -port, -inMemory, -dbPath, -sharedDb,
 // -delayTransientStatuses, -cors, -optimizeDbBeforeStartup,
@@ -89,6 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` until shutdown")
 	extra := defineFlags(fs)
 	cons := addConsoleFlags(fs)
+	faults := addFaultFlags(fs)
 	createDelay := fs.Duration("create-delay", 0, "keep new tables CREATING for `duration`")
 	deleteDelay := fs.Duration("delete-delay", 0, "keep deleted tables DELETING for `duration`")
 	updateDelay := fs.Duration("update-delay", 0, "keep updated tables UPDATING for `duration`")
@@ -161,7 +165,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		rec = console.NewRecorder(0)
 		rec.Subscribe(logRecord(newRequestLogger(stderr, cfg.logJSON)))
 	}
-	handler, consoleLine, err := cons.mount(allowCORS(srv.Handler(), cfg.origins), ln.Addr(), rec)
+	handler, consoleLine, err := cons.mount(allowCORS(faults.apply(srv, srv.Handler()), cfg.origins), ln.Addr(), rec)
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "ddblocal: %v\n", err)
