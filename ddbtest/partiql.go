@@ -435,15 +435,11 @@ func duplicateReasons(err error, plans []*partiql.Plan) error {
 	if ae.reasons == nil {
 		return err
 	}
-	out := *ae
-	out.reasons = append([]cancelReason(nil), ae.reasons...)
-	codes := make([]string, len(out.reasons))
-	for i, r := range out.reasons {
+	reasons := append([]cancelReason(nil), ae.reasons...)
+	for i, r := range reasons {
 		if i < len(plans) && plans[i].Insert && r.Code == "ConditionalCheckFailed" {
-			out.reasons[i] = cancelReason{Code: "DuplicateItem", Message: msgDuplicate}
+			reasons[i] = cancelReason{Code: "DuplicateItem", Message: msgDuplicate}
 		}
-		codes[i] = out.reasons[i].Code
 	}
-	out.msg = "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]"
-	return &out
+	return canceledError(reasons)
 }
