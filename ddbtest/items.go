@@ -322,6 +322,7 @@ type writeResult struct {
 	new     av.Item
 	newRec  []byte
 	newSize int
+	byTTL   bool // a deletion by TTL (its stream record names the service)
 }
 
 // eval checks op's condition against the stored item and computes the new
@@ -439,6 +440,9 @@ func (t *table) commit(w BatchWriter, key []byte, res *writeResult, c *capacity)
 		}
 		items = -1
 	}
+	if err := t.appendStreamRecord(w, res); err != nil {
+		return nil, err
+	}
 	c.units += writeUnits(max(oldSize, res.newSize))
 	size := int64(res.newSize - oldSize)
 	return func() {
@@ -448,6 +452,7 @@ func (t *table) commit(w BatchWriter, key []byte, res *writeResult, c *capacity)
 		}
 		t.items += items
 		t.size += size
+		t.streamCommitted()
 	}, nil
 }
 

@@ -225,8 +225,13 @@ func init() {
 // when it names none.
 func operation(req *http.Request) (name string, op opFunc, ok bool) {
 	api, name, ok := strings.Cut(req.Header.Get("X-Amz-Target"), ".")
-	op = ops[name]
-	return name, op, ok && api == "DynamoDB_20120810" && op != nil
+	switch api {
+	case "DynamoDB_20120810":
+		op = ops[name]
+	case "DynamoDBStreams_20120810": // streams.go
+		op = streamOps[name]
+	}
+	return name, op, ok && op != nil
 }
 
 // serve answers one request: the status code and body to send, and the

@@ -54,6 +54,7 @@ type config struct {
 	faults        Faults
 	store         Store
 	sharedRegions bool
+	shardSize     int // streams.go
 	delays        tableDelays
 }
 
@@ -118,7 +119,7 @@ func Open(opts ...Option) (*Server, error) {
 		tables:  map[string]*table{},
 		stop:    make(chan struct{}),
 		region:  DefaultRegion,
-		regions: &regionSet{shared: c.sharedRegions, raw: raw, m: map[string]*Server{}},
+		regions: &regionSet{shared: c.sharedRegions, shards: c.shardSize, raw: raw, m: map[string]*Server{}},
 		delays:  c.delays,
 	}
 	if s.clock == nil {

@@ -194,6 +194,16 @@ func sTags(constrained bool) *shape {
 	return sList(sValueStruct("Tag", mem("Key", key), mem("Value", value)))
 }
 
+// sStreamSpec is a table's StreamSpecification.
+func sStreamSpec() *shape {
+	return sStruct("StreamSpecification",
+		mem("StreamEnabled", sBool().notNil()),
+		mem("StreamViewType", sStr().oneOf("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")),
+	)
+}
+
+func sStreamArn() *shape { return sStr().notNil().length(37, 1024) }
+
 // requestShapes maps each operation to the shape of its request.
 var requestShapes = map[string]*shape{
 	"CreateTable": sStruct("",
@@ -209,6 +219,7 @@ var requestShapes = map[string]*shape{
 		mem("GlobalSecondaryIndexes", sIndexes("GlobalSecondaryIndex", true)),
 		mem("DeletionProtectionEnabled", sBool()),
 		mem("Tags", sTags(true)),
+		mem("StreamSpecification", sStreamSpec()),
 	),
 	"DescribeTable":      sStruct("", mem("TableName", sTableNameOnly())),
 	"TagResource":        sStruct("", mem("ResourceArn", sStr()), mem("Tags", sTags(false))),
@@ -255,6 +266,7 @@ var requestShapes = map[string]*shape{
 			mem("AttributeType", sStr().notNil().oneOf("B", "N", "S")),
 		))),
 		mem("DeletionProtectionEnabled", sBool()),
+		mem("StreamSpecification", sStreamSpec()),
 	),
 	"PutItem": sStruct("",
 		mem("ReturnConsumedCapacity", sConsumedCapacity()),
@@ -392,5 +404,26 @@ var requestShapes = map[string]*shape{
 			).notNil()),
 		)).notNil()),
 		mem("ReturnConsumedCapacity", sConsumedCapacity()),
+	),
+	// The Streams API (streams.go).
+	"ListStreams": sStruct("",
+		mem("TableName", sStr().re(namePattern).length(3, 255)),
+		mem("Limit", sInt().atLeast(1).atMost(100)),
+		mem("ExclusiveStartStreamArn", sStr().length(37, 1024)),
+	),
+	"DescribeStream": sStruct("",
+		mem("StreamArn", sStreamArn()),
+		mem("Limit", sInt().atLeast(1).atMost(100)),
+		mem("ExclusiveStartShardId", sStr().length(28, 65)),
+	),
+	"GetShardIterator": sStruct("",
+		mem("StreamArn", sStreamArn()),
+		mem("ShardId", sStr().notNil().length(28, 65)),
+		mem("ShardIteratorType", sStr().notNil().oneOf("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")),
+		mem("SequenceNumber", sStr().length(21, 40)),
+	),
+	"GetRecords": sStruct("",
+		mem("ShardIterator", sStr().notNil().length(1, 2048)),
+		mem("Limit", sInt().atLeast(1).atMost(maxGetRecords)),
 	),
 }

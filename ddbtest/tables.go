@@ -81,6 +81,9 @@ type tableDescription struct {
 	LocalSecondaryIndexes     []indexDesc     `json:",omitempty"`
 	GlobalSecondaryIndexes    []indexDesc     `json:",omitempty"`
 	DeletionProtectionEnabled bool
+	StreamSpecification       *streamSpecOut `json:",omitempty"`
+	LatestStreamLabel         string         `json:",omitempty"`
+	LatestStreamArn           string         `json:",omitempty"`
 }
 
 // tableMeta is a table's definition: what DescribeTable shows apart from
@@ -99,6 +102,7 @@ type tableMeta struct {
 	TTLEnabled         bool              `json:",omitempty"`
 	DeletionProtection bool              `json:",omitempty"`
 	Tags               map[string]string `json:",omitempty"`
+	Streams            []streamMeta      `json:",omitempty"` // streams.go
 	capacityChanges
 }
 
@@ -130,6 +134,7 @@ type table struct {
 	size      int64
 	deleted   bool
 	state     atomic.Pointer[tableState] // nil or a transitional state (lifecycle.go)
+	stream    streamLog                  // streams.go
 }
 
 // index is a live secondary index. Its tree maps the index key (see
@@ -228,6 +233,7 @@ type createTableInput struct {
 	LocalSecondaryIndexes     []indexDef
 	DeletionProtectionEnabled bool
 	Tags                      []tag
+	StreamSpecification       *streamSpec
 }
 
 func (s *Server) createTable(body []byte) ([]byte, error) {
@@ -241,6 +247,9 @@ func (s *Server) createTable(body []byte) ([]byte, error) {
 	}
 	m.Created = float64(s.clock().UnixMilli()) / 1000
 	m.ID = newTableID()
+	if err := applyStreamSpec(m, in.StreamSpecification, true, s.clock(), 0); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old := s.tables[m.Name]; old != nil && !s.gone(old) {
@@ -506,7 +515,7 @@ func (s *Server) openTable(m *tableMeta, fresh bool) (*table, error) {
 		}
 		t.indexes = append(t.indexes, ix)
 	}
-	return t, nil
+	return t, s.openStreams(t)
 }
 
 // openTree opens the tree called name, new and empty when fresh.
@@ -611,6 +620,7 @@ func (t *table) describe(now time.Time) tableDescription {
 			d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, id)
 		}
 	}
+	t.describeStream(&d)
 	t.applyState(&d, now)
 	return d
 }
@@ -710,6 +720,9 @@ func (s *Server) dropTrees(t *table) error {
 	if err := s.store.DeleteMeta(t.name); err != nil {
 		return err
 	}
+	if err := s.dropStreams(t); err != nil {
+		return err
+	}
 	for _, ix := range t.indexes {
 		if err := s.store.Drop(indexTreeName(t.name, ix.name)); err != nil {
 			return err
@@ -782,6 +795,7 @@ type updateTableInput struct {
 	ProvisionedThroughput       *throughputIn
 	GlobalSecondaryIndexUpdates []gsiUpdate
 	DeletionProtectionEnabled   *bool
+	StreamSpecification         *streamSpec
 }
 
 func (s *Server) updateTable(body []byte) ([]byte, error) {
@@ -789,7 +803,7 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	if in.ProvisionedThroughput == nil && in.BillingMode == "" && len(in.GlobalSecondaryIndexUpdates) == 0 && in.DeletionProtectionEnabled == nil {
+	if in.ProvisionedThroughput == nil && in.BillingMode == "" && len(in.GlobalSecondaryIndexUpdates) == 0 && in.DeletionProtectionEnabled == nil && in.StreamSpecification == nil {
 		return nil, validationError("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
 	if in.BillingMode == "PROVISIONED" && in.ProvisionedThroughput == nil {
@@ -840,6 +854,12 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 	}
 	if in.DeletionProtectionEnabled != nil {
 		m.DeletionProtection = *in.DeletionProtectionEnabled
+		changed = true
+	}
+	if in.StreamSpecification != nil {
+		if err := applyStreamSpec(&m, in.StreamSpecification, false, s.clock(), t.stream.seq); err != nil {
+			return nil, err
+		}
 		changed = true
 	}
 	var created []indexMeta
@@ -953,6 +973,9 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 	}
 	if err := s.saveMeta(t); err != nil {
 		return fail(err)
+	}
+	if err := s.openStreams(t); err != nil {
+		return nil, err
 	}
 	for _, name := range dropped {
 		for i, ix := range t.indexes {

@@ -39,6 +39,7 @@ func (s *Server) sweepTables() int {
 	deleted := 0
 	for _, t := range tables {
 		deleted += s.sweep(t, now)
+		_ = s.trimStreams(t, now) // streams.go
 	}
 	return deleted
 }
@@ -87,7 +88,7 @@ func (s *Server) sweep(t *table, now time.Time) int {
 	var c capacity
 	for i, key := range expired {
 		rec, _ := t.tree.Get(key)
-		if err := s.commitOne(t, key, &writeResult{oldRec: rec, old: items[i]}, &c); err != nil {
+		if err := s.commitOne(t, key, &writeResult{oldRec: rec, old: items[i], byTTL: true}, &c); err != nil {
 			break
 		}
 	}
