@@ -109,12 +109,15 @@ func (r *Recorder) Wrap(h http.Handler) http.Handler {
 			body = buf.Bytes()
 			req.Body = readCloser{bytes.NewReader(body)}
 		}
-		cw := &captureWriter{ResponseWriter: w, status: http.StatusOK}
+		// The answer's body is read only for an error's type and for the
+		// capacity the request asked for: keep no copy of other answers.
+		cw := &captureWriter{ResponseWriter: w, status: http.StatusOK,
+			capacity: bytes.Contains(body, returnCapacityField)}
 		h.ServeHTTP(cw, req)
 		rec := Record{
 			Time:             start,
 			Operation:        operation(req),
-			Table:            requestTables(body),
+			Table:            requestTables(operation(req), body),
 			Status:           cw.status,
 			Duration:         time.Since(start),
 			ConsumedCapacity: responseCapacity(cw.body.Bytes()),
@@ -143,11 +146,13 @@ type readCloser struct{ *bytes.Reader }
 
 func (readCloser) Close() error { return nil }
 
-// captureWriter keeps the status and a copy of the body written through it.
+// captureWriter keeps the status, and a copy of the body written through
+// it when the answer is an error or capacity was asked for.
 type captureWriter struct {
 	http.ResponseWriter
-	status int
-	body   bytes.Buffer
+	status   int
+	capacity bool // the request asked for ConsumedCapacity
+	body     bytes.Buffer
 }
 
 func (c *captureWriter) WriteHeader(code int) {
@@ -156,14 +161,36 @@ func (c *captureWriter) WriteHeader(code int) {
 }
 
 func (c *captureWriter) Write(p []byte) (int, error) {
-	c.body.Write(p)
+	if c.capacity || c.status >= 400 {
+		c.body.Write(p)
+	}
 	return c.ResponseWriter.Write(p)
 }
 
-// requestTables names the tables a request body is about: TableName, the
-// table of a ResourceArn or StreamArn, or the tables of a batch
-// (RequestItems) or transaction (TransactItems).
-func requestTables(body []byte) string {
+var (
+	returnCapacityField = []byte(`"ReturnConsumedCapacity"`)
+	tableNameMember     = []byte(`"TableName":"`)
+)
+
+// multiTable are the operations whose requests name their tables elsewhere
+// than in one TableName member.
+var multiTable = map[string]bool{"BatchGetItem": true, "BatchWriteItem": true, "TransactGetItems": true, "TransactWriteItems": true}
+
+// requestTables names the tables a request body of operation op is about:
+// TableName, the table of a ResourceArn or StreamArn, or the tables of a
+// batch (RequestItems) or transaction (TransactItems). A single-table
+// request's TableName is found without decoding the body: a string member
+// "TableName" stands nowhere else in a request (attribute names inside
+// items are followed by an object).
+func requestTables(op string, body []byte) string {
+	if !multiTable[op] {
+		if i := bytes.Index(body, tableNameMember); i >= 0 {
+			rest := body[i+len(tableNameMember):]
+			if j := bytes.IndexAny(rest, `"\`); j >= 0 && rest[j] == '"' {
+				return string(rest[:j])
+			}
+		}
+	}
 	var in struct {
 		TableName     string
 		ResourceArn   string // tagging

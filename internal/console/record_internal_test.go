@@ -4,16 +4,18 @@ import "testing"
 
 func TestRequestTables(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ body, want string }{
-		{`{"TableName":"a"}`, "a"},
-		{`{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/tags"}`, "tags"},
-		{`{"StreamArn":"arn:aws:dynamodb:eu-west-1:000000000000:table/s/stream/2026-12-01T00:00:00.000"}`, "s"},
-		{`{"RequestItems":{"b":[],"a":[]}}`, "a,b"},
-		{`{"TransactItems":[{"Put":{"TableName":"y"}},{"ConditionCheck":{"TableName":"x"}},{"Update":{"TableName":"y"}}]}`, "x,y"},
-		{`{}`, ""},
-		{`not json`, ""},
+	for _, tc := range []struct{ op, body, want string }{
+		{"GetItem", `{"TableName":"a"}`, "a"},
+		{"PutItem", `{"Item":{"TableName":{"S":"not this"},"k":{"S":"x"}},"ExpressionAttributeNames":{"#t":"TableName"},"TableName":"a"}`, "a"},
+		{"PutItem", `{"Item":{"TableName":{"S":"x"}}, "TableName" : "spaced"}`, "spaced"},
+		{"TagResource", `{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/tags"}`, "tags"},
+		{"GetRecords", `{"StreamArn":"arn:aws:dynamodb:eu-west-1:000000000000:table/s/stream/2026-12-01T00:00:00.000"}`, "s"},
+		{"BatchWriteItem", `{"RequestItems":{"b":[],"a":[]}}`, "a,b"},
+		{"TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"y"}},{"ConditionCheck":{"TableName":"x"}},{"Update":{"TableName":"y"}}]}`, "x,y"},
+		{"GetItem", `{}`, ""},
+		{"GetItem", `not json`, ""},
 	} {
-		if got := requestTables([]byte(tc.body)); got != tc.want {
+		if got := requestTables(tc.op, []byte(tc.body)); got != tc.want {
 			t.Errorf("requestTables(%s) = %q, want %q", tc.body, got, tc.want)
 		}
 	}
