@@ -1,11 +1,7 @@
 package ddb
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"iter"
 	"sort"
@@ -452,10 +448,7 @@ type feedPosition struct {
 
 // encodePosition returns the opaque position of p.
 func (t *Table[T]) encodePosition(p feedPosition) string {
-	js, _ := json.Marshal(p) // cannot fail: only strings
-	buf := append([]byte{positionVersion}, js...)
-	sum := sha256.Sum256(buf)
-	return base64.RawURLEncoding.EncodeToString(t.schema.cursorKeys.seal(append(buf, sum[:8]...)))
+	return t.schema.cursorKeys.frame(positionVersion, p)
 }
 
 // decodePosition checks a position of this table and returns its body.
@@ -464,27 +457,11 @@ func (t *Table[T]) decodePosition(pos string) (feedPosition, error) {
 	bad := func(format string, args ...any) error {
 		return opErr(changesOp, t.name, ErrInvalidCursor, format, args...)
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(pos)
-	if err != nil {
-		return p, bad("malformed position")
-	}
-	if raw, err = t.schema.cursorKeys.open(raw); err != nil {
+	if err := t.schema.cursorKeys.unframe(pos, positionVersion, "change feed position", &p); err != nil {
 		return p, bad("%v", err)
 	}
-	if len(raw) < 1+8 {
-		return p, bad("malformed position")
-	}
-	buf, sum := raw[:len(raw)-8], raw[len(raw)-8:]
-	if want := sha256.Sum256(buf); !bytes.Equal(want[:8], sum) {
-		return p, bad("position checksum mismatch (modified or truncated)")
-	}
-	if buf[0] != positionVersion {
-		return p, bad("not a change feed position (version %d)", buf[0])
-	}
-	dec := json.NewDecoder(bytes.NewReader(buf[1:]))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil || p.Stream == "" || p.Shard == "" || p.Seq == "" {
-		return p, bad("malformed position body")
+	if p.Stream == "" || p.Shard == "" || p.Seq == "" {
+		return p, bad("malformed change feed position body")
 	}
 	if p.Table != t.name {
 		return p, bad("position is for table %q", p.Table)

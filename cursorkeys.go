@@ -1,9 +1,13 @@
 package ddb
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -88,4 +92,42 @@ func (a cursorAEADs) open(raw []byte) ([]byte, error) {
 		}
 	}
 	return nil, errors.New("cursor was modified or sealed under another key")
+}
+
+// frame returns the opaque text of body for a token of version (a Query or
+// Scan cursor, a change feed position): the version byte and body's JSON,
+// an 8-byte SHA-256 checksum, sealed when keys are set, in URL-safe base64.
+func (a cursorAEADs) frame(version byte, body any) string {
+	js, _ := json.Marshal(body) // cannot fail: only strings
+	buf := append([]byte{version}, js...)
+	sum := sha256.Sum256(buf)
+	return base64.RawURLEncoding.EncodeToString(a.seal(append(buf, sum[:8]...)))
+}
+
+// unframe reverses frame into body, checking the seal, the checksum and
+// the version; what names the token in its errors ("cursor", "position").
+func (a cursorAEADs) unframe(text string, version byte, what string, body any) error {
+	raw, err := base64.RawURLEncoding.DecodeString(text)
+	if err != nil {
+		return fmt.Errorf("malformed %s", what)
+	}
+	if raw, err = a.open(raw); err != nil {
+		return err
+	}
+	if len(raw) < 1+8 {
+		return fmt.Errorf("malformed %s", what)
+	}
+	buf, sum := raw[:len(raw)-8], raw[len(raw)-8:]
+	if want := sha256.Sum256(buf); !bytes.Equal(want[:8], sum) {
+		return fmt.Errorf("%s checksum mismatch (modified or truncated)", what)
+	}
+	if buf[0] != version {
+		return fmt.Errorf("not a %s of this kind (version %d)", what, buf[0])
+	}
+	dec := json.NewDecoder(bytes.NewReader(buf[1:]))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(body); err != nil {
+		return fmt.Errorf("malformed %s body", what)
+	}
+	return nil
 }

@@ -1,13 +1,11 @@
 package ddb
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"hash"
 	"iter"
@@ -391,10 +389,7 @@ func (p *pager[T]) encodeCursor(key map[string]types.AttributeValue) string {
 		}
 		body.Key = append(body.Key, a)
 	}
-	js, _ := json.Marshal(body) // cannot fail: only strings
-	buf := append([]byte{cursorVersion}, js...)
-	sum := sha256.Sum256(buf)
-	return base64.RawURLEncoding.EncodeToString(p.t.schema.cursorKeys.seal(append(buf, sum[:8]...)))
+	return p.t.schema.cursorKeys.frame(cursorVersion, body)
 }
 
 // decodeCursor checks cursor against this read and returns the position
@@ -406,28 +401,9 @@ func (p *pager[T]) decodeCursor(cursor string) (map[string]types.AttributeValue,
 	bad := func(format string, args ...any) error {
 		return opErr(p.op, p.t.name, ErrInvalidCursor, format, args...)
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
-		return nil, bad("malformed cursor")
-	}
-	if raw, err = p.t.schema.cursorKeys.open(raw); err != nil {
-		return nil, bad("%v", err)
-	}
-	if len(raw) < 1+8 {
-		return nil, bad("malformed cursor")
-	}
-	buf, sum := raw[:len(raw)-8], raw[len(raw)-8:]
-	if want := sha256.Sum256(buf); !bytes.Equal(want[:8], sum) {
-		return nil, bad("cursor checksum mismatch (modified or truncated)")
-	}
-	if buf[0] != cursorVersion {
-		return nil, bad("unsupported cursor version %d", buf[0])
-	}
 	var body cursorBody
-	dec := json.NewDecoder(bytes.NewReader(buf[1:]))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		return nil, bad("malformed cursor body")
+	if err := p.t.schema.cursorKeys.unframe(cursor, cursorVersion, "cursor", &body); err != nil {
+		return nil, bad("%v", err)
 	}
 	switch {
 	case body.Table != p.t.name:
