@@ -541,3 +541,28 @@ func TestLineageOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamCreateOption checks that CreateTable's Stream option enables
+// the stream, and that a bad view type fails before any request.
+func TestStreamCreateOption(t *testing.T) {
+	t.Parallel()
+	srv := ddbtest.NewTB(t)
+	ctx := context.Background()
+	tbl, err := NewTable[feedItem](srv.Client(), "streamed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tbl.CreateTable(ctx, Stream("SOMETIMES")); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("bad view type: %v, want ErrInvalidInput", err)
+	}
+	if err := tbl.CreateTable(ctx, Stream(types.StreamViewTypeKeysOnly)); err != nil {
+		t.Fatal(err)
+	}
+	out, err := srv.Client().DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("streamed")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := out.Table.StreamSpecification; s == nil || !aws.ToBool(s.StreamEnabled) || s.StreamViewType != types.StreamViewTypeKeysOnly || out.Table.LatestStreamArn == nil {
+		t.Errorf("stream: %+v, arn %v", s, out.Table.LatestStreamArn)
+	}
+}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/ddb-go/ddb"
 	"github.com/ddb-go/ddb/ddbtest"
@@ -26,13 +24,8 @@ func ExampleTable_Changes() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := members.CreateTable(ctx); err != nil {
-		log.Fatal(err)
-	}
-	// Enable the table's stream with old and new images.
-	_, err = srv.Client().UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("members"),
-		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages}})
-	if err != nil {
+	// A table whose stream records old and new images.
+	if err := members.CreateTable(ctx, ddb.Stream(types.StreamViewTypeNewAndOldImages)); err != nil {
 		log.Fatal(err)
 	}
 	_ = members.Put(ctx, Member{ID: "ada", Name: "Ada"})

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -36,7 +37,8 @@ type createOptions struct {
 	indexTP     map[string]Throughput // per-GSI throughput (provisioned tables)
 	projections map[string]*types.Projection
 	tags        map[string]string
-	err         error // first invalid option
+	stream      types.StreamViewType // "": no stream
+	err         error                // first invalid option
 }
 
 func (o *createOptions) fail(format string, args ...any) {
@@ -112,6 +114,18 @@ func Tag(key, value string) CreateOption {
 			o.tags = map[string]string{}
 		}
 		o.tags[key] = value
+	}
+}
+
+// Stream enables the table's DynamoDB stream with the given view type
+// (what each record holds: KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or
+// NEW_AND_OLD_IMAGES), for Table.Changes.
+func Stream(view types.StreamViewType) CreateOption {
+	return func(o *createOptions) {
+		if !slices.Contains(view.Values(), view) {
+			o.fail("stream view type %q: want one of %v", view, view.Values())
+		}
+		o.stream = view
 	}
 }
 
@@ -210,6 +224,9 @@ func (t *Table[T]) createInput(op string, opts []CreateOption) (*dynamodb.Create
 	sort.Strings(keys)
 	for _, k := range keys {
 		in.Tags = append(in.Tags, types.Tag{Key: aws.String(k), Value: aws.String(o.tags[k])})
+	}
+	if o.stream != "" {
+		in.StreamSpecification = &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: o.stream}
 	}
 	return in, o, nil
 }
