@@ -16,11 +16,19 @@ import (
 
 // watchdog runs dynalite's cli.js (argv[1]) with the remaining arguments
 // and exits when its stdin closes, so that dynalite never outlives the
-// process that started it, even when that one is killed.
+// process that started it, even when that one is killed. dynalite 4.0.0
+// throws from a request's 'error' event when a client aborts a request in
+// flight (a cancelled context), which kills the whole server; the watchdog
+// survives exactly that error, as DynamoDB does, and no other.
 const watchdog = `const cli = process.argv[1];
 process.argv = [process.argv[0], cli].concat(process.argv.slice(2));
 process.stdin.on('end', () => process.exit(0));
 process.stdin.on('data', () => {});
+process.on('uncaughtException', (err) => {
+  if (err && err.code === 'ECONNRESET' && err.message === 'aborted') return;
+  console.error(err);
+  process.exit(1);
+});
 require(cli);`
 
 // Start starts dynalite, with table state changes made immediate, and
