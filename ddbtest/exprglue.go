@@ -25,21 +25,6 @@ type updater interface {
 	Updated(item av.Item, after bool) av.Item
 }
 
-// keyCond is a parsed KeyConditionExpression.
-type keyCond struct {
-	hashName  string
-	hashValue av.Value
-	rng       *rangeCond
-}
-
-// rangeCond is the sort key part of a key condition: op is one of
-// "=", "<", "<=", ">", ">=", "BETWEEN", "begins_with".
-type rangeCond struct {
-	name   string
-	op     string
-	values []av.Value
-}
-
 func newEnv(names map[string]string, values av.Item) (*exprEnv, error) {
 	e := &exprEnv{env: expr.Env{Names: names, Values: values}}
 	if err := e.env.Validate(); err != nil {
@@ -60,22 +45,19 @@ func (e *exprEnv) parseUpdate(src string) (updater, error) {
 	return expr.ParseUpdate(src, &e.env)
 }
 
-// parseKeyCondition parses a key condition, without its table.
-func (e *exprEnv) parseKeyCondition(src string) (*expr.KeyCondition, error) {
-	return expr.ParseKeyCondition(src, &e.env)
+// parseKeyCondition parses a key condition of at most maxConds
+// conditions, without its table.
+func (e *exprEnv) parseKeyCondition(src string, maxConds int) (*expr.KeyCondition, error) {
+	return expr.ParseKeyCondition(src, &e.env, maxConds)
 }
 
-// bindKeyCondition binds a parsed key condition to the key schema (hash,
-// rng) of the table or index queried.
-func bindKeyCondition(kc *expr.KeyCondition, hash, rng keyAttr) (*keyCond, error) {
-	if err := kc.Bind(hash.name, hash.typ, rng.name, rng.typ); err != nil {
-		return nil, err
+// exprKeys converts key attributes for package expr.
+func exprKeys(kas []keyAttr) []expr.KeyAttr {
+	out := make([]expr.KeyAttr, len(kas))
+	for i, ka := range kas {
+		out[i] = expr.KeyAttr{Name: ka.name, Type: ka.typ}
 	}
-	out := &keyCond{hashName: kc.HashName, hashValue: kc.HashValue}
-	if kc.Range != nil {
-		out.rng = &rangeCond{name: kc.Range.Name, op: kc.Range.Op, values: kc.Range.Values}
-	}
-	return out, nil
+	return out
 }
 
 // checkUnused reports names or values no expression used.

@@ -2,9 +2,11 @@ package ddbtest
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
+	"github.com/ddb-go/ddb/ddbtest/internal/expr"
 	"github.com/ddb-go/ddb/ddbtest/internal/legacy"
 )
 
@@ -191,6 +193,15 @@ func (t *table) encodeKey(h, r av.Value) []byte {
 	return b
 }
 
+// keyAttrs returns t's partition attribute and its sort attribute, if
+// any, as a key schema's groups.
+func (t *table) keyAttrs() (hashes, rngs []keyAttr) {
+	if t.rng.name == "" {
+		return []keyAttr{t.hash}, nil
+	}
+	return []keyAttr{t.hash}, []keyAttr{t.rng}
+}
+
 // keyItem returns the key attributes of item.
 func (t *table) keyItem(item av.Item) av.Item {
 	k := av.Item{t.hash.name: item[t.hash.name]}
@@ -204,23 +215,25 @@ func (t *table) keyItem(item av.Item) av.Item {
 // caller holds t.mu (either mode).
 func (t *table) checkIndexKeys(item av.Item) error {
 	for _, ix := range t.indexes {
-		for i, ka := range [2]keyAttr{ix.hash, ix.rng} {
-			if ka.name == "" {
-				continue
-			}
-			v, ok := item[ka.name]
-			if !ok {
-				continue
-			}
-			if v.Type != ka.typ {
-				return validationError("One or more parameter values were invalid: Type mismatch for Index Key " + ka.name + " Expected: " + ka.typ.String() + " Actual: " + v.Type.String() + " IndexName: " + ix.name)
-			}
-			if (v.Type == av.S && v.Str == "") || (v.Type == av.B && len(v.Bytes) == 0) {
-				kind := map[bool]string{true: "string", false: "binary"}[v.Type == av.S]
-				return validationError("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty " + kind + " value. IndexName: " + ix.name + ", IndexKey: " + ka.name)
-			}
-			if err := checkKeyPart(ka, v, i == 0, ""); err != nil {
-				return err
+		for _, part := range [2]struct {
+			attrs  []keyAttr
+			isHash bool
+		}{{ix.hashes, true}, {ix.rngs, false}} {
+			for _, ka := range part.attrs {
+				v, ok := item[ka.name]
+				if !ok {
+					continue
+				}
+				if v.Type != ka.typ {
+					return validationError("One or more parameter values were invalid: Type mismatch for Index Key " + ka.name + " Expected: " + ka.typ.String() + " Actual: " + v.Type.String() + " IndexName: " + ix.name)
+				}
+				if (v.Type == av.S && v.Str == "") || (v.Type == av.B && len(v.Bytes) == 0) {
+					kind := map[bool]string{true: "string", false: "binary"}[v.Type == av.S]
+					return validationError("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty " + kind + " value. IndexName: " + ix.name + ", IndexKey: " + ka.name)
+				}
+				if err := checkKeyPart(ka, v, part.isHash, ""); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -228,22 +241,33 @@ func (t *table) checkIndexKeys(item av.Item) error {
 }
 
 // key returns the index key of item (whose table key is tk), or nil when
-// the item is not in the index (sparse index).
+// the item is not in the index: it lacks one of the index key attributes,
+// or has one with another type (sparse index).
 func (ix *index) key(item av.Item, tk []byte) []byte {
-	h, ok := item[ix.hash.name]
-	if !ok || h.Type != ix.hash.typ {
-		return nil
+	var vals [expr.MaxKeyConditions]av.Value
+	n := 0
+	for _, attrs := range [2][]keyAttr{ix.hashes, ix.rngs} {
+		for _, ka := range attrs {
+			v, ok := item[ka.name]
+			if !ok || v.Type != ka.typ {
+				return nil
+			}
+			vals[n] = v
+			n++
+		}
 	}
 	b := make([]byte, 0, 32+len(tk))
-	b = appendPartition(b, h)
-	if ix.rng.name != "" {
-		r, ok := item[ix.rng.name]
-		if !ok || r.Type != ix.rng.typ {
-			return nil
-		}
-		b = appendEnc(b, r)
+	b = appendPartition(b, vals[:len(ix.hashes)]...)
+	for _, v := range vals[len(ix.hashes):n] {
+		b = appendEnc(b, v)
 	}
 	return append(b, tk...)
+}
+
+// isKey reports whether name is one of ix's key attributes.
+func (ix *index) isKey(name string) bool {
+	has := func(ka keyAttr) bool { return ka.name == name }
+	return slices.ContainsFunc(ix.hashes, has) || slices.ContainsFunc(ix.rngs, has)
 }
 
 // projected reports whether attribute name is projected into ix.
@@ -258,7 +282,7 @@ func (ix *index) projected(t *table, name string) bool {
 			}
 		}
 	}
-	return name == t.hash.name || name == t.rng.name || name == ix.hash.name || name == ix.rng.name
+	return name == t.hash.name || name == t.rng.name || ix.isKey(name)
 }
 
 // project returns the part of item ix holds.
@@ -1006,14 +1030,9 @@ func (t *table) backfill(ix *index) error {
 	var err error
 	t.tree.Ascend(nil, func(key, rec []byte) bool {
 		item := decodeRecord(rec)
-		if item[ix.hash.name].Type != ix.hash.typ && ix.hash.typ != av.Invalid {
-			if _, ok := item[ix.hash.name]; ok {
-				return true // wrong type: DynamoDB reports a violation; skip
-			}
-		}
 		k := ix.key(item, key)
 		if k == nil {
-			return true
+			return true // sparse; or a key attribute of the wrong type, which DynamoDB reports as a violation
 		}
 		if err = ix.tree.Put(k, key); err != nil {
 			return false

@@ -12,7 +12,15 @@ import (
 // order, so that a Query is a range walk:
 //
 //	table key:  hash32(enc(pk)) enc(pk) [enc(sk)]
-//	index key:  hash32(enc(ipk)) enc(ipk) [enc(isk)] tablekey
+//	index key:  hash32(enc(ipk1)..enc(ipkN)) enc(ipk1)..enc(ipkN) [enc(isk1)..enc(iskM)] tablekey
+//
+// An index key with several partition or sort attributes (a global
+// secondary index's multi-attribute key) concatenates their encodings in
+// schema order. Because enc is prefix-free (below), two concatenations
+// first differ inside the encodings of the first attribute whose values
+// differ, so byte order is the lexicographic order of the tuples, each
+// attribute compared by its own type; and the encodings of a leading run
+// of sort attributes are a prefix of every key with those values.
 //
 // hash32 is FNV-1a of the encoded partition key, big-endian. It spreads
 // partitions over the key space the way DynamoDB's partition hashing does,
@@ -149,11 +157,14 @@ func hash32(b []byte) uint32 {
 	return h
 }
 
-// appendPartition appends hash32(enc(pk)) enc(pk).
-func appendPartition(dst []byte, pk av.Value) []byte {
+// appendPartition appends hash32(enc(pk...)) enc(pk...): the partition
+// key, of one or more attribute values in schema order.
+func appendPartition(dst []byte, pk ...av.Value) []byte {
 	start := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
-	dst = appendEnc(dst, pk)
+	for _, v := range pk {
+		dst = appendEnc(dst, v)
+	}
 	binary.BigEndian.PutUint32(dst[start:], hash32(dst[start+4:]))
 	return dst
 }

@@ -119,15 +119,22 @@ func (s *Server) planStatement(in *statementInput, inTx bool) (*partiql.Plan, er
 func statementKeys(t *table, st partiql.Statement) (partiql.Keys, error) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	hash, rng := t.hash, t.rng
+	hashes, rngs := t.keyAttrs()
 	if sel, ok := st.(*partiql.Select); ok && sel.Index != "" {
 		i := slices.IndexFunc(t.indexes, func(ix *index) bool { return ix.name == sel.Index })
 		if i < 0 {
 			return partiql.Keys{}, validationError("The table does not have the specified index: " + sel.Index)
 		}
-		hash, rng = t.indexes[i].hash, t.indexes[i].rng
+		hashes, rngs = t.indexes[i].hashes, t.indexes[i].rngs
 	}
-	return partiql.Keys{Hash: hash.name, Range: rng.name}, nil
+	names := func(kas []keyAttr) []string {
+		var out []string
+		for _, ka := range kas {
+			out = append(out, ka.name)
+		}
+		return out
+	}
+	return partiql.Keys{Hash: names(hashes), Range: names(rngs)}, nil
 }
 
 // runRequest runs the item operation op with request r.

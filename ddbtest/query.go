@@ -57,7 +57,9 @@ type readPlan struct {
 	legacy  *legacy.Request // the legacy parameters (nil: none)
 }
 
-// keyRange is a sort key condition over encoded keys (see keys.go).
+// keyRange is a condition other than = on a sort key attribute, over
+// encoded keys (see keys.go). (A Query's equalities are part of its
+// prefix.)
 type keyRange struct {
 	op   string
 	a, b []byte
@@ -67,8 +69,6 @@ type keyRange struct {
 // satisfies the condition.
 func (r *keyRange) match(k []byte) bool {
 	switch r.op {
-	case "=":
-		return bytes.HasPrefix(k, r.a)
 	case "<":
 		return bytes.Compare(k, r.a) < 0
 	case "<=":
@@ -91,7 +91,7 @@ func (r *keyRange) bounds(p []byte) (from, before []byte) {
 	cat := func(x []byte) []byte { return append(append([]byte(nil), p...), x...) }
 	from, before = p, prefixEnd(p)
 	switch r.op {
-	case "=", "begins_with":
+	case "begins_with":
 		from, before = cat(r.a), prefixEnd(cat(r.a))
 	case "<":
 		before = cat(r.a)
@@ -108,20 +108,34 @@ func (r *keyRange) bounds(p []byte) (from, before []byte) {
 // keyCount is the number of distinct key attributes of the table and of
 // the index read.
 func (p *readPlan) keyCount() int {
-	names := map[string]bool{p.t.hash.name: true, p.t.rng.name: true}
-	if p.ix != nil {
-		names[p.ix.hash.name], names[p.ix.rng.name] = true, true
+	names := map[string]bool{}
+	for _, kas := range p.keyGroups() {
+		for _, ka := range kas {
+			names[ka.name] = true
+		}
 	}
-	delete(names, "")
 	return len(names)
 }
 
-// keySchemaOf returns the hash and range attributes a read walks.
-func (p *readPlan) keySchema() (hash, rng keyAttr) {
+// keySchema returns the partition and sort attributes a read walks.
+func (p *readPlan) keySchema() (hashes, rngs []keyAttr) {
 	if p.ix != nil {
-		return p.ix.hash, p.ix.rng
+		return p.ix.hashes, p.ix.rngs
 	}
-	return p.t.hash, p.t.rng
+	return p.t.keyAttrs()
+}
+
+// keyGroups returns the key attributes of the tree a read walks, in the
+// order of its keys (keys.go): the index's partition and sort attributes
+// (when reading an index), then the table's; each partition group is
+// preceded by its hash in the key.
+func (p *readPlan) keyGroups() [][]keyAttr {
+	var out [][]keyAttr
+	if p.ix != nil {
+		out = append(out, p.ix.hashes, p.ix.rngs)
+	}
+	h, r := p.t.keyAttrs()
+	return append(out, h, r)
 }
 
 // prepareRead does what Query and Scan (op) share. First what needs no
@@ -256,14 +270,11 @@ func (p *readPlan) startKey(esk av.Item, isQuery bool) ([]byte, error) {
 	if isQuery && len(esk) != p.keyCount() {
 		return nil, validationError("The provided starting key is invalid")
 	}
-	want := 1
-	if t.rng.name != "" {
-		want++
-	}
+	mismatch := validationError("The provided starting key is invalid: The provided key element does not match the schema")
 	check := func(ka keyAttr) (av.Value, error) {
 		v, ok := esk[ka.name]
 		if !ok || v.Type != ka.typ {
-			return v, validationError("The provided starting key is invalid: The provided key element does not match the schema")
+			return v, mismatch
 		}
 		return v, nil
 	}
@@ -278,25 +289,20 @@ func (p *readPlan) startKey(esk av.Item, isQuery bool) ([]byte, error) {
 		}
 	}
 	tk := t.encodeKey(h, r)
+	if p.ix != nil {
+		for _, kas := range [2][]keyAttr{p.ix.hashes, p.ix.rngs} {
+			for _, ka := range kas {
+				if _, err := check(ka); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if len(esk) != p.keyCount() {
+		return nil, mismatch
+	}
 	if p.ix == nil {
-		if len(esk) != want {
-			return nil, validationError("The provided starting key is invalid: The provided key element does not match the schema")
-		}
 		return tk, nil
-	}
-	for _, ka := range [2]keyAttr{p.ix.hash, p.ix.rng} {
-		if ka.name == "" {
-			continue
-		}
-		if _, err := check(ka); err != nil {
-			return nil, err
-		}
-		if ka.name != t.hash.name && ka.name != t.rng.name {
-			want++
-		}
-	}
-	if len(esk) != want {
-		return nil, validationError("The provided starting key is invalid: The provided key element does not match the schema")
 	}
 	return p.ix.key(esk, tk), nil
 }
@@ -305,37 +311,30 @@ func (p *readPlan) startKey(esk av.Item, isQuery bool) ([]byte, error) {
 // table or index walked; ok is false if k is malformed.
 func (p *readPlan) keyFromTreeKey(k []byte) (av.Item, bool) {
 	out := av.Item{}
-	var attrs []keyAttr
-	if p.ix != nil {
-		attrs = append(attrs, p.ix.hash, p.ix.rng)
-	}
-	attrs = append(attrs, p.t.hash, p.t.rng)
-	for i, ka := range attrs {
+	for i, kas := range p.keyGroups() {
 		if i%2 == 0 { // a partition key follows its 4-byte hash
 			if len(k) < 4 {
 				return nil, false
 			}
 			k = k[4:]
 		}
-		if ka.name == "" {
-			continue
+		for _, ka := range kas {
+			v, rest, ok := decodeEnc(k, ka.typ)
+			if !ok {
+				return nil, false
+			}
+			out[ka.name], k = v, rest
 		}
-		v, rest, ok := decodeEnc(k, ka.typ)
-		if !ok {
-			return nil, false
-		}
-		out[ka.name], k = v, rest
 	}
 	return out, len(k) == 0
 }
 
 // lastKey renders the LastEvaluatedKey of the item rec.
 func (p *readPlan) lastKey(item av.Item) av.Item {
-	k := p.t.keyItem(item)
-	if p.ix != nil {
-		k[p.ix.hash.name] = item[p.ix.hash.name]
-		if p.ix.rng.name != "" {
-			k[p.ix.rng.name] = item[p.ix.rng.name]
+	k := av.Item{}
+	for _, kas := range p.keyGroups() {
+		for _, ka := range kas {
+			k[ka.name] = item[ka.name]
 		}
 	}
 	return k
@@ -494,32 +493,41 @@ func (s *Server) query(body []byte) ([]byte, error) {
 		return nil
 	}, func(env *exprEnv) (err error) {
 		if in.KeyConditionExpression != nil {
-			parsed, err = env.parseKeyCondition(*in.KeyConditionExpression)
+			maxConds := 2 // a table's key
+			if in.IndexName != nil {
+				maxConds = expr.MaxKeyConditions // until the index is known
+			}
+			parsed, err = env.parseKeyCondition(*in.KeyConditionExpression, maxConds)
 		}
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	hash, rng := p.keySchema()
-	var kc *keyCond
+	hashes, rngs := p.keySchema()
+	var bk *expr.BoundKey
 	if parsed != nil {
-		kc, err = bindKeyCondition(parsed, hash, rng)
+		bk, err = parsed.Bind(exprKeys(hashes), exprKeys(rngs))
 	} else {
-		kc, err = legacyKeyCond(p.legacy, hash, rng)
+		bk, err = legacyKeyCond(p.legacy, hashes, rngs)
 	}
 	if err != nil {
 		return nil, err
 	}
-	p.prefix = appendPartition(nil, kc.hashValue)
+	// The partition and the leading sort key equalities are a prefix of
+	// every key the Query returns (keys.go).
+	p.prefix = appendPartition(nil, bk.Hash...)
+	for _, v := range bk.Equal {
+		p.prefix = appendEnc(p.prefix, v)
+	}
 	p.start = p.prefix
 	if in.ScanIndexForward != nil && !*in.ScanIndexForward {
 		p.forward = false
 		p.start = prefixEnd(p.prefix)
 	}
-	if kc.rng != nil {
-		r := &keyRange{op: kc.rng.op}
-		for i, v := range kc.rng.values {
+	if bk.Range != nil {
+		r := &keyRange{op: bk.Range.Op}
+		for i, v := range bk.Range.Values {
 			e := appendEnc(nil, v)
 			if r.op == "begins_with" {
 				e = e[:len(e)-2] // drop the terminator: a prefix
@@ -553,7 +561,7 @@ func (s *Server) query(body []byte) ([]byte, error) {
 		}
 	}
 	if p.filter != nil {
-		if err := checkFilterKeys(p.filter, hash, rng); err != nil {
+		if err := checkFilterKeys(p.filter, slices.Concat(hashes, rngs)); err != nil {
 			return nil, err
 		}
 	}
@@ -562,32 +570,24 @@ func (s *Server) query(body []byte) ([]byte, error) {
 
 // legacyKeyCond checks the legacy KeyConditions of lr and binds them to
 // the key schema queried.
-func legacyKeyCond(lr *legacy.Request, hash, rng keyAttr) (*keyCond, error) {
+func legacyKeyCond(lr *legacy.Request, hashes, rngs []keyAttr) (*expr.BoundKey, error) {
 	if err := lr.CheckKeyConditions(); err != nil {
 		return nil, err
 	}
-	hv, kr, err := lr.BindKeys(hash.name, hash.typ, rng.name, rng.typ)
-	if err != nil {
-		return nil, err
-	}
-	kc := &keyCond{hashName: hash.name, hashValue: hv}
-	if kr != nil {
-		kc.rng = &rangeCond{name: kr.Name, op: kr.Op, values: kr.Values}
-	}
-	return kc, nil
+	return lr.BindKeys(exprKeys(hashes), exprKeys(rngs))
 }
 
 // checkFilterKeys rejects a Query filter (FilterExpression or the legacy
 // QueryFilter) on a key attribute of the table or index queried, as
 // DynamoDB does (a Scan may filter on keys).
-func checkFilterKeys(filter condition, hash, rng keyAttr) error {
+func checkFilterKeys(filter condition, keys []keyAttr) error {
 	what := "Filter Expression"
 	if _, ok := filter.(*legacy.Filter); ok {
 		what = "QueryFilter"
 	}
 	used := filter.Attributes()
-	for _, ka := range [2]keyAttr{hash, rng} {
-		if ka.name != "" && slices.Contains(used, ka.name) {
+	for _, ka := range keys {
+		if slices.Contains(used, ka.name) {
 			return validationError(what + " can only contain non-primary key attributes: Primary key attribute: " + ka.name)
 		}
 	}

@@ -145,13 +145,17 @@ func sThroughput() *shape {
 	)
 }
 
-// sKeySchema is a table's or an index's KeySchema. (dynalite checks the
-// KeyType enum of tables only; the API reference has it everywhere.)
-func sKeySchema() *shape {
+// sKeySchema is a table's or an index's KeySchema, of at most max
+// elements (-1: no maximum). (dynalite checks the KeyType enum of tables
+// only; the API reference has it everywhere.) A table's and a local
+// secondary index's have at most 2; a global secondary index's has no
+// maximum in the API reference since multi-attribute keys (November 2025):
+// its counts are checked with the key schema (checkMultiKeySchema).
+func sKeySchema(max int) *shape {
 	return sList(sValueStruct("KeySchemaElement",
 		mem("AttributeName", sStr().notNil()),
 		mem("KeyType", sStr().notNil().oneOf("HASH", "RANGE")),
-	)).notNil().length(1, 2)
+	)).notNil().length(1, max)
 }
 
 func sProjection() *shape {
@@ -162,9 +166,13 @@ func sProjection() *shape {
 }
 
 func sIndexes(class string, global bool) *shape {
+	maxKeys := 2
+	if global {
+		maxKeys = -1
+	}
 	ms := []member{
 		mem("IndexName", sStr().notNil().re(namePattern).length(3, 255)),
-		mem("KeySchema", sKeySchema()),
+		mem("KeySchema", sKeySchema(maxKeys)),
 		mem("Projection", sProjection()),
 	}
 	if global {
@@ -214,7 +222,7 @@ var requestShapes = map[string]*shape{
 		mem("TableName", sTableNameOnly()),
 		mem("BillingMode", sStr().oneOf("PROVISIONED", "PAY_PER_REQUEST")),
 		mem("ProvisionedThroughput", sThroughput()),
-		mem("KeySchema", sKeySchema()),
+		mem("KeySchema", sKeySchema(2)),
 		mem("LocalSecondaryIndexes", sIndexes("LocalSecondaryIndex", false)),
 		mem("GlobalSecondaryIndexes", sIndexes("GlobalSecondaryIndex", true)),
 		mem("DeletionProtectionEnabled", sBool()),
@@ -255,7 +263,7 @@ var requestShapes = map[string]*shape{
 				// Optional since on-demand tables (AWS API reference);
 				// dynalite still requires it.
 				mem("ProvisionedThroughput", sThroughput()),
-				mem("KeySchema", sKeySchema()),
+				mem("KeySchema", sKeySchema(-1)),
 			)),
 			mem("Delete", sStruct("DeleteGlobalSecondaryIndexAction",
 				mem("IndexName", sStr().notNil().re(namePattern).length(3, 255)),

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
+	"github.com/ddb-go/ddb/ddbtest/internal/expr"
 )
 
 // Wire shapes of table definitions.
@@ -140,9 +141,12 @@ type table struct {
 // index is a live secondary index. Its tree maps the index key (see
 // keys.go) to the table key of the item.
 type index struct {
-	name      string
-	global    bool
-	hash, rng keyAttr
+	name   string
+	global bool
+	// The key attributes, in schema order: one or more partition (HASH)
+	// attributes, none or more sort (RANGE) attributes. Only a global
+	// secondary index has more than one of either (multi-attribute keys).
+	hashes, rngs []keyAttr
 	projType  string   // ALL, KEYS_ONLY or INCLUDE
 	include   []string // INCLUDE's attributes
 	tree      Tree
@@ -299,7 +303,7 @@ func validateCreateTable(in *createTableInput) (*tableMeta, error) {
 	if len(in.KeySchema) > len(defNames) {
 		return nil, validationError("Invalid KeySchema: Some index key attribute have no definition")
 	}
-	if err := checkKeySchema(in.KeySchema, defined, defNames); err != nil {
+	if err := checkKeySchema(in.KeySchema, defined, defNames, false); err != nil {
 		return nil, err
 	}
 	used := map[string]bool{}
@@ -391,7 +395,12 @@ func checkBilling(mode string, pt *throughputIn) (read, write int64, err error) 
 	return *pt.ReadCapacityUnits, *pt.WriteCapacityUnits, nil
 }
 
-func checkKeySchema(ks []keyElem, defined map[string]bool, defNames []string) error {
+// checkKeySchema validates a key schema against the attribute
+// definitions. A table's or local secondary index's key is one HASH
+// element, optionally followed by one RANGE element; a global secondary
+// index's (multi) may have up to expr.MaxIndexHash HASH elements followed
+// by up to expr.MaxIndexRange RANGE elements (multi-attribute keys).
+func checkKeySchema(ks []keyElem, defined map[string]bool, defNames []string, multi bool) error {
 	var keys []string
 	for _, k := range ks {
 		keys = append(keys, k.AttributeName)
@@ -401,14 +410,46 @@ func checkKeySchema(ks []keyElem, defined map[string]bool, defNames []string) er
 			return validationError("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [" + strings.Join(keys, ", ") + "], AttributeDefinitions: [" + strings.Join(defNames, ", ") + "]")
 		}
 	}
-	if len(ks) == 2 && ks[0].AttributeName == ks[1].AttributeName {
+	// (Two HASH elements of one name are a multi-attribute key's mistake.)
+	if len(ks) == 2 && ks[0].AttributeName == ks[1].AttributeName && !(multi && ks[1].KeyType == "HASH") {
 		return validationError("Both the Hash Key and the Range Key element in the KeySchema have the same name")
 	}
 	if ks[0].KeyType != "HASH" {
 		return validationError("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
 	}
-	if len(ks) == 2 && ks[1].KeyType != "RANGE" {
-		return validationError("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+	if !multi {
+		if len(ks) == 2 && ks[1].KeyType != "RANGE" {
+			return validationError("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+		}
+		return nil
+	}
+	return checkMultiKeySchema(ks)
+}
+
+// checkMultiKeySchema applies the rules only a multi-attribute key (of a
+// global secondary index) can break. The messages are ours, in
+// DynamoDB's style: the documentation gives none.
+func checkMultiKeySchema(ks []keyElem) error {
+	seen := make(map[string]bool, len(ks))
+	counts := map[string]int{}
+	for i, k := range ks {
+		if seen[k.AttributeName] {
+			return validationError("Invalid KeySchema: The attribute " + k.AttributeName + " appears more than once in the KeySchema")
+		}
+		seen[k.AttributeName] = true
+		if k.KeyType == "HASH" && i > 0 && ks[i-1].KeyType == "RANGE" {
+			return validationError("Invalid KeySchema: A HASH KeySchemaElement cannot follow a RANGE KeySchemaElement")
+		}
+		counts[k.KeyType]++
+	}
+	for _, lim := range []struct {
+		typ string
+		max int
+	}{{"HASH", expr.MaxIndexHash}, {"RANGE", expr.MaxIndexRange}} {
+		if counts[lim.typ] > lim.max {
+			return validationError("Invalid KeySchema: The KeySchema of a global secondary index can have at most " + strconv.Itoa(lim.max) + " " + lim.typ +
+				" KeySchemaElements, found " + strconv.Itoa(counts[lim.typ]))
+		}
 	}
 	return nil
 }
@@ -417,7 +458,7 @@ func checkKeySchema(ks []keyElem, defined map[string]bool, defNames []string) er
 // constraint violations are reported at field ("globalSecondaryIndexes.1.member", ...).
 func checkIndexDef(d indexDef, field string, global, payPerReq bool, defined map[string]bool, defNames []string, names map[string]bool) (*indexMeta, error) {
 	name := *d.IndexName
-	if err := checkKeySchema(d.KeySchema, defined, defNames); err != nil {
+	if err := checkKeySchema(d.KeySchema, defined, defNames, global); err != nil {
 		return nil, err
 	}
 	p := *d.Projection
@@ -484,12 +525,18 @@ func attrType(attrs []attrDef, name string) av.Type {
 	return av.Invalid
 }
 
-func keyAttrs(attrs []attrDef, ks []keyElem) (hash, rng keyAttr) {
-	hash = keyAttr{ks[0].AttributeName, attrType(attrs, ks[0].AttributeName)}
-	if len(ks) > 1 {
-		rng = keyAttr{ks[1].AttributeName, attrType(attrs, ks[1].AttributeName)}
+// keyAttrs returns the partition (HASH) and sort (RANGE) attributes of
+// the key schema ks, in schema order.
+func keyAttrs(attrs []attrDef, ks []keyElem) (hashes, rngs []keyAttr) {
+	for _, k := range ks {
+		ka := keyAttr{k.AttributeName, attrType(attrs, k.AttributeName)}
+		if k.KeyType == "HASH" {
+			hashes = append(hashes, ka)
+		} else {
+			rngs = append(rngs, ka)
+		}
 	}
-	return hash, rng
+	return hashes, rngs
 }
 
 // openTable builds the live table for m, opening its trees; fresh
@@ -500,7 +547,11 @@ func (s *Server) openTable(m *tableMeta, fresh bool) (*table, error) {
 		return nil, err
 	}
 	t := &table{name: m.Name, region: s.region, meta: *m, tree: tr}
-	t.hash, t.rng = keyAttrs(m.Attrs, m.KeySchema)
+	hashes, rngs := keyAttrs(m.Attrs, m.KeySchema)
+	t.hash = hashes[0]
+	if len(rngs) > 0 {
+		t.rng = rngs[0]
+	}
 	for _, im := range m.LSIs {
 		ix, err := s.openIndex(t, im, false, fresh)
 		if err != nil {
@@ -532,7 +583,7 @@ func (s *Server) openIndex(t *table, im indexMeta, global, fresh bool) (*index, 
 		return nil, err
 	}
 	ix := &index{name: im.Name, global: global, tree: tr, projType: im.Projection.ProjectionType, include: im.Projection.NonKeyAttributes}
-	ix.hash, ix.rng = keyAttrs(t.meta.Attrs, im.KeySchema)
+	ix.hashes, ix.rngs = keyAttrs(t.meta.Attrs, im.KeySchema)
 	return ix, nil
 }
 

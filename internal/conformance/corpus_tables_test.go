@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// multiKeyGSI marks requests with a global secondary index whose key has
+// several partition or sort attributes (DynamoDB since November 2025).
+const multiKeyGSI = "multi-attribute GSI keys (dynalite predates)"
+
 const dynaliteNoGSIUpdates = "dynalite ignores GlobalSecondaryIndexUpdates Create/Delete (it only updates index throughput), so the index stays; ddbtest drops it at once"
 
 // tableScenarios covers CreateTable, DescribeTable, UpdateTable,
@@ -117,6 +121,15 @@ func tableScenarios() []scenario {
 				"BillingMode", "PROVISIONED", "ProvisionedThroughput", obj{"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}).
 				why("provisioned GSI without throughput").
 				known("dynalite creates a PROVISIONED table whose GSI has no ProvisionedThroughput; DynamoDB rejects it (ProvisionedThroughput must be specified for index)"),
+			ct("AttributeDefinitions", ad("pk:S", "g:S", "h:N", "s:S", "t:B"),
+				"GlobalSecondaryIndexes", []any{obj{"IndexName": "idx", "KeySchema": ks("g:HASH", "h:HASH", "s:RANGE", "t:RANGE"), "Projection": projAll}}).
+				why("GSI with a multi-attribute key").known(multiKeyGSI),
+			ct("AttributeDefinitions", ad("pk:S", "g:S", "h:N"),
+				"GlobalSecondaryIndexes", []any{obj{"IndexName": "idx", "KeySchema": ks("g:HASH", "h:HASH"), "Projection": projAll}}).
+				why("GSI with two partition attributes").known(multiKeyGSI),
+			ct("AttributeDefinitions", ad("pk:S", "a:S", "b:S", "c:S", "d:S", "e:S"),
+				"GlobalSecondaryIndexes", []any{obj{"IndexName": "idx", "KeySchema": ks("a:HASH", "b:HASH", "c:HASH", "d:HASH", "e:HASH"), "Projection": projAll}}).
+				why("GSI with five partition attributes"),
 			ct("KeySchema", ks("pk:HASH", "sk:RANGE"), "AttributeDefinitions", ad("pk:S", "sk:S", "l:S"),
 				"LocalSecondaryIndexes", func() []any {
 					var l []any

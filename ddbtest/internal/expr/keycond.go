@@ -2,20 +2,16 @@ package expr
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
 )
 
-// KeyCondition is a compiled KeyConditionExpression. ParseKeyCondition
-// fills Conditions; Bind matches them to a key schema and fills HashName,
-// HashValue and Range.
+// KeyCondition is a compiled KeyConditionExpression: its conditions, as
+// written. Bind matches them to a key schema.
 type KeyCondition struct {
-	Conditions []RangeCondition // one or two conditions, as written
-
-	HashName  string
-	HashValue av.Value
-	Range     *RangeCondition // nil when the sort key is unconstrained
+	Conditions []RangeCondition
 }
 
 // RangeCondition is one condition on a key attribute.
@@ -25,12 +21,13 @@ type RangeCondition struct {
 	Values []av.Value // one value, two for BETWEEN
 }
 
-// ParseKeyCondition compiles a key condition expression: an equality on
-// the partition key, optionally ANDed with one condition on the sort key.
-// It reports DynamoDB's messages for conditions no key schema could
-// satisfy (OR, NOT, IN, <>, functions other than begins_with, nested paths,
-// several conditions on one attribute...).
-func ParseKeyCondition(src string, env *Env) (*KeyCondition, error) {
+// ParseKeyCondition compiles a key condition expression: ANDed
+// conditions, one per key attribute, at most maxConds of them (2 for a
+// table, MaxKeyConditions for an index: see CountError). It reports
+// DynamoDB's messages for conditions no key schema could satisfy (OR, NOT,
+// IN, <>, functions other than begins_with, nested paths, several
+// conditions on one attribute...).
+func ParseKeyCondition(src string, env *Env, maxConds int) (*KeyCondition, error) {
 	const kind = "KeyConditionExpression"
 	c, err := ParseCondition(kind, src, env)
 	if err != nil {
@@ -45,8 +42,8 @@ func ParseKeyCondition(src string, env *Env) (*KeyCondition, error) {
 			return nil, validationError(msg)
 		}
 	}
-	if len(kc.Conditions) > 2 {
-		return nil, validationError("Conditions can be of length 1 or 2 only")
+	if err := CountError(len(kc.Conditions), maxConds); err != nil {
+		return nil, err
 	}
 	return kc, nil
 }
@@ -158,42 +155,129 @@ func (rc *RangeCondition) checkTypes() string {
 	return ""
 }
 
-// Bind matches the conditions to a table's or index's key schema
-// (rangeKey empty when there is no sort key) and fills HashName, HashValue
-// and Range, with DynamoDB's messages for a mismatch.
-func (kc *KeyCondition) Bind(hashKey string, hashType av.Type, rangeKey string, rangeType av.Type) error {
-	kc.HashName, kc.HashValue, kc.Range = "", av.Value{}, nil
-	if rangeKey == "" && len(kc.Conditions) > 1 {
-		return validationError("Query key condition not supported")
+// Bind matches the conditions to the key schema of the table or index
+// queried; see BindConditions.
+func (kc *KeyCondition) Bind(hash, rng []KeyAttr) (*BoundKey, error) {
+	return BindConditions(kc.Conditions, hash, rng, nil)
+}
+
+// Key schema limits. A table or local secondary index key has one
+// partition (HASH) attribute and at most one sort (RANGE) attribute; a
+// global secondary index key has up to MaxIndexHash partition and
+// MaxIndexRange sort attributes (multi-attribute keys).
+const (
+	MaxIndexHash     = 4
+	MaxIndexRange    = 4
+	MaxKeyConditions = MaxIndexHash + MaxIndexRange
+)
+
+// CountError reports a key condition with n conditions where at most max
+// are possible: DynamoDB's message for a classic key (max 2), ours (in
+// its style) for a multi-attribute index key.
+func CountError(n, max int) error {
+	switch {
+	case n >= 1 && n <= max:
+		return nil
+	case max <= 2:
+		return validationError("Conditions can be of length 1 or 2 only")
 	}
-	var hash, rng *RangeCondition
-	for i := range kc.Conditions {
-		switch kc.Conditions[i].Name {
-		case hashKey:
-			hash = &kc.Conditions[i]
-		case rangeKey:
-			rng = &kc.Conditions[i]
+	return validationError("Conditions can be of length 1 to " + strconv.Itoa(max) + " only")
+}
+
+// KeyAttr is one attribute of a key schema.
+type KeyAttr struct {
+	Name string
+	Type av.Type
+}
+
+// BoundKey is a key condition bound to a key schema: what a Query walks.
+type BoundKey struct {
+	Hash  []av.Value      // the partition attributes' values, in schema order
+	Equal []av.Value      // the leading sort attributes given with =, in order
+	Range *RangeCondition // the condition on the next sort attribute (not =); nil when none
+}
+
+// BindConditions matches conditions (at most one per attribute) to a key
+// schema: the partition attributes hash (one or more) and the sort
+// attributes rng (none or more), in schema order. Every partition
+// attribute needs an equality; sort attributes are given left to right
+// without a gap, with = on all but the last one given, which may have any
+// condition. check, when not nil, vets a condition once it is matched to
+// a key attribute, before its types (the legacy KeyConditions' operator
+// check). The messages and their order are DynamoDB's for a classic key
+// (one partition attribute, at most one sort attribute); a multi-attribute
+// key gets the same messages (a condition on a non-key attribute, like a
+// gap, misses the first sort attribute not given), plus ours, in
+// DynamoDB's style, for what only it can get wrong: more conditions than
+// key attributes, a range condition before the last sort attribute given.
+func BindConditions(conds []RangeCondition, hash, rng []KeyAttr, check func(*RangeCondition) error) (*BoundKey, error) {
+	if err := CountError(len(conds), max(len(hash)+len(rng), 2)); err != nil {
+		return nil, err
+	}
+	if len(rng) == 0 && len(conds) > len(hash) {
+		return nil, validationError("Query key condition not supported")
+	}
+	find := func(name string) *RangeCondition {
+		for i := range conds {
+			if conds[i].Name == name {
+				return &conds[i]
+			}
+		}
+		return nil
+	}
+	vet := func(rc *RangeCondition, ka KeyAttr) error {
+		if check != nil {
+			if err := check(rc); err != nil {
+				return err
+			}
+		}
+		return checkSchemaType(rc, ka.Type)
+	}
+	out := &BoundKey{}
+	for _, ka := range hash {
+		rc := find(ka.Name)
+		if rc == nil {
+			return nil, missedKey(ka.Name)
+		}
+		if err := vet(rc, ka); err != nil {
+			return nil, err
+		}
+		if rc.Op != "=" {
+			return nil, validationError("Query key condition not supported")
+		}
+		out.Hash = append(out.Hash, rc.Values[0])
+	}
+	// given: how many sort attributes, from the first, have a condition.
+	// Any other condition (on a later sort attribute, or on a non-key
+	// attribute) leaves the next one missing: there are at most as many
+	// conditions as key attributes.
+	given := 0
+	for given < len(rng) && find(rng[given].Name) != nil {
+		given++
+	}
+	if len(conds) != len(hash)+given {
+		return nil, missedKey(rng[given].Name)
+	}
+	for _, ka := range rng[:given] {
+		rc := find(ka.Name)
+		if err := vet(rc, ka); err != nil {
+			return nil, err
+		}
+		switch {
+		case out.Range != nil:
+			return nil, validationError("Query key condition not supported: the " + out.Range.Op + " condition on sort key attribute " + out.Range.Name +
+				" must be on the last sort key attribute given (" + rng[given-1].Name + "); the sort key attributes before it need =")
+		case rc.Op == "=":
+			out.Equal = append(out.Equal, rc.Values[0])
+		default:
+			out.Range = rc
 		}
 	}
-	if hash == nil {
-		return validationError("Query condition missed key schema element: " + hashKey)
-	}
-	if err := checkSchemaType(hash, hashType); err != nil {
-		return err
-	}
-	if hash.Op != "=" {
-		return validationError("Query key condition not supported")
-	}
-	if rng == nil && len(kc.Conditions) > 1 {
-		return validationError("Query condition missed key schema element: " + rangeKey)
-	}
-	if rng != nil {
-		if err := checkSchemaType(rng, rangeType); err != nil {
-			return err
-		}
-	}
-	kc.HashName, kc.HashValue, kc.Range = hash.Name, hash.Values[0], rng
-	return nil
+	return out, nil
+}
+
+func missedKey(name string) error {
+	return validationError("Query condition missed key schema element: " + name)
 }
 
 func checkSchemaType(rc *RangeCondition, t av.Type) error {

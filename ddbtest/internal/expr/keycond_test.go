@@ -27,7 +27,7 @@ func TestKeyCondition(t *testing.T) {
 		{"(pk = :s) AND (sk > :n1)", "x", ">", 1},
 	}
 	for _, tt := range tests {
-		kc, err := ParseKeyCondition(tt.src, testEnv(t))
+		kc, err := ParseKeyCondition(tt.src, testEnv(t), 2)
 		if tt.hash == "" {
 			if err == nil {
 				t.Errorf("ParseKeyCondition(%q): no error", tt.src)
@@ -38,18 +38,24 @@ func TestKeyCondition(t *testing.T) {
 			t.Errorf("ParseKeyCondition(%q): %v", tt.src, err)
 			continue
 		}
-		if err := kc.Bind("pk", av.S, "sk", av.N); err != nil {
+		bk, err := kc.Bind([]KeyAttr{{"pk", av.S}}, []KeyAttr{{"sk", av.N}})
+		if err != nil {
 			t.Errorf("Bind(%q): %v", tt.src, err)
 			continue
 		}
-		if kc.HashName != "pk" || kc.HashValue.Str != tt.hash {
-			t.Errorf("%q: hash %s=%v", tt.src, kc.HashName, kc.HashValue)
+		if len(bk.Hash) != 1 || bk.Hash[0].Str != tt.hash {
+			t.Errorf("%q: hash %v", tt.src, bk.Hash)
 		}
+		// An equality on the sort key is part of the walked prefix (Equal).
 		switch {
-		case tt.rangeOp == "" && kc.Range != nil:
-			t.Errorf("%q: unexpected range %+v", tt.src, kc.Range)
-		case tt.rangeOp != "" && (kc.Range == nil || kc.Range.Op != tt.rangeOp || kc.Range.Name != "sk" || len(kc.Range.Values) != tt.rangeArg):
-			t.Errorf("%q: range %+v, want %s", tt.src, kc.Range, tt.rangeOp)
+		case tt.rangeOp == "=":
+			if len(bk.Equal) != 1 || bk.Range != nil {
+				t.Errorf("%q: equal %v range %+v, want one equality", tt.src, bk.Equal, bk.Range)
+			}
+		case tt.rangeOp == "" && (bk.Range != nil || len(bk.Equal) > 0):
+			t.Errorf("%q: unexpected range %+v %v", tt.src, bk.Range, bk.Equal)
+		case tt.rangeOp != "" && (bk.Range == nil || bk.Range.Op != tt.rangeOp || bk.Range.Name != "sk" || len(bk.Range.Values) != tt.rangeArg):
+			t.Errorf("%q: range %+v, want %s", tt.src, bk.Range, tt.rangeOp)
 		}
 	}
 }
@@ -78,7 +84,7 @@ func TestKeyConditionErrors(t *testing.T) {
 		{"pk = :s AND status = :s", "Invalid KeyConditionExpression: Attribute name is a reserved keyword; reserved keyword: status"},
 	}
 	for _, tt := range tests {
-		_, err := ParseKeyCondition(tt.src, testEnv(t))
+		_, err := ParseKeyCondition(tt.src, testEnv(t), 2)
 		if got := errText(err); got != tt.msg {
 			t.Errorf("ParseKeyCondition(%q)\n got %q\nwant %q", tt.src, got, tt.msg)
 		}
@@ -101,12 +107,17 @@ func TestKeyConditionBind(t *testing.T) {
 		{"pk = :s", "pk", "sk", av.S, av.N, ""},
 	}
 	for _, tt := range tests {
-		kc, err := ParseKeyCondition(tt.src, testEnv(t))
+		kc, err := ParseKeyCondition(tt.src, testEnv(t), 2)
 		if err != nil {
 			t.Errorf("ParseKeyCondition(%q): %v", tt.src, err)
 			continue
 		}
-		if got := errText(kc.Bind(tt.hash, tt.ht, tt.rng, tt.rt)); got != tt.msg {
+		hash, rng := []KeyAttr{{tt.hash, tt.ht}}, []KeyAttr(nil)
+		if tt.rng != "" {
+			rng = []KeyAttr{{tt.rng, tt.rt}}
+		}
+		_, err = kc.Bind(hash, rng)
+		if got := errText(err); got != tt.msg {
 			t.Errorf("Bind(%q) = %q, want %q", tt.src, got, tt.msg)
 		}
 	}

@@ -56,7 +56,7 @@ func TestNoPanic(t *testing.T) {
 				c.Eval(item)
 				c.Eval(nil)
 			}
-			_, err = ParseKeyCondition(src, env)
+			_, err = ParseKeyCondition(src, env, 2)
 			check("ParseKeyCondition", err)
 			u, err := ParseUpdate(src, env)
 			check("ParseUpdate", err)

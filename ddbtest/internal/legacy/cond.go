@@ -277,81 +277,31 @@ func (r *Request) Condition() (*Filter, error) {
 	return r.newFilter(conds)
 }
 
-// KeyRange is the sort key part of KeyConditions, as a key condition
-// expression's operator ("=", "<", "<=", ">", ">=", "BETWEEN",
-// "begins_with").
-type KeyRange struct {
-	Name   string
-	Op     string
-	Values []av.Value
-}
-
 var keyOps = map[string]string{"EQ": "=", "LT": "<", "LE": "<=", "GT": ">", "GE": ">=", "BETWEEN": "BETWEEN", "BEGINS_WITH": "begins_with"}
 
 // CheckKeyConditions makes the checks of KeyConditions that do not need
-// the key schema.
+// the key schema (BindKeys then counts them against it).
 func (r *Request) CheckKeyConditions() error {
 	for i := range r.keyConds {
 		if err := r.keyConds[i].check(); err != nil {
 			return err
 		}
 	}
-	if n := len(r.keyConds); n != 1 && n != 2 {
-		return av.NewValidationError("Conditions can be of length 1 or 2 only")
-	}
 	return nil
 }
 
-// BindKeys matches KeyConditions to the key schema queried (hash and its
-// type, rng and its type, rng empty without a sort key) and returns the
-// partition key value and the sort key condition (nil when none), with
-// DynamoDB's messages for a mismatch.
-func (r *Request) BindKeys(hash string, hashType av.Type, rng string, rngType av.Type) (av.Value, *KeyRange, error) {
-	find := func(name string) *condition {
-		for i := range r.keyConds {
-			if r.keyConds[i].attr == name {
-				return &r.keyConds[i]
-			}
+// BindKeys matches KeyConditions to the key schema queried (its partition
+// and sort attributes, see expr.BindConditions), with DynamoDB's messages
+// for a mismatch.
+func (r *Request) BindKeys(hash, rng []expr.KeyAttr) (*expr.BoundKey, error) {
+	conds := make([]expr.RangeCondition, len(r.keyConds))
+	for i, c := range r.keyConds {
+		conds[i] = expr.RangeCondition{Name: c.attr, Op: keyOps[*c.op], Values: c.values}
+	}
+	return expr.BindConditions(conds, hash, rng, func(rc *expr.RangeCondition) error {
+		if rc.Op == "" {
+			return av.NewValidationError("Attempted conditional constraint is not an indexable operation")
 		}
 		return nil
-	}
-	var hashVal av.Value
-	var kr *KeyRange
-	for i, k := range []struct {
-		name string
-		typ  av.Type
-	}{{hash, hashType}, {rng, rngType}} {
-		isHash := i == 0
-		if k.name == "" {
-			break
-		}
-		if isHash && rng == "" && len(r.keyConds) > 1 {
-			return av.Value{}, nil, av.NewValidationError("Query key condition not supported")
-		}
-		cd := find(k.name)
-		if cd == nil {
-			if isHash || len(r.keyConds) > 1 {
-				return av.Value{}, nil, av.NewValidationError("Query condition missed key schema element: " + k.name)
-			}
-			continue
-		}
-		op, ok := keyOps[*cd.op]
-		if !ok {
-			return av.Value{}, nil, av.NewValidationError("Attempted conditional constraint is not an indexable operation")
-		}
-		for _, v := range cd.values {
-			if v.Type != k.typ {
-				return av.Value{}, nil, invalid("Condition parameter type does not match schema type")
-			}
-		}
-		if isHash {
-			if op != "=" {
-				return av.Value{}, nil, av.NewValidationError("Query key condition not supported")
-			}
-			hashVal = cd.values[0]
-		} else {
-			kr = &KeyRange{Name: k.name, Op: op, Values: cd.values}
-		}
-	}
-	return hashVal, kr, nil
+	})
 }

@@ -10,7 +10,7 @@ import (
 
 func TestTranslate(t *testing.T) {
 	t.Parallel()
-	keys := Keys{Hash: "pk", Range: "sk"}
+	keys := Keys{Hash: []string{"pk"}, Range: []string{"sk"}}
 	str := av.Value{Type: av.S, Str: "x"}
 	cases := []struct {
 		src    string
@@ -90,7 +90,7 @@ func TestErrors(t *testing.T) {
 		var err error
 		st, _, err := Parse(tc.src)
 		if err == nil {
-			_, err = Translate(st, nil, Keys{Hash: "pk", Range: "sk"})
+			_, err = Translate(st, nil, Keys{Hash: []string{"pk"}, Range: []string{"sk"}})
 		}
 		var ve *av.Error
 		if !errors.As(err, &ve) || ve.Type != av.ValidationException || !strings.Contains(ve.Message, tc.msg) {
@@ -119,7 +119,7 @@ func FuzzTranslate(f *testing.F) {
 			for i := range params {
 				params[i] = av.Value{Type: av.S, Str: "p"}
 			}
-			_, err = Translate(st, params, Keys{Hash: "pk", Range: "sk"})
+			_, err = Translate(st, params, Keys{Hash: []string{"pk"}, Range: []string{"sk"}})
 		}
 		var ve *av.Error
 		if err != nil && (!errors.As(err, &ve) || ve.Type != av.ValidationException) {

@@ -8,8 +8,13 @@ import (
 )
 
 // Keys names the key attributes of the table or index a statement
-// targets; Range is empty for a hash-only key.
-type Keys struct{ Hash, Range string }
+// targets, in schema order: one partition attribute (several for a
+// global secondary index's multi-attribute key), and none, one or (for
+// such an index) several sort attributes.
+type Keys struct{ Hash, Range []string }
+
+// partition names the (first) partition attribute, the one a table has.
+func (k Keys) partition() string { return k.Hash[0] }
 
 // Request is the expression request equivalent to a statement, in the
 // JSON shape of DynamoDB's item operations.
@@ -462,52 +467,62 @@ func (b *builder) selectPlan(st *Select, keys Keys, scan bool) (p *Plan, err err
 		return nil, err
 	}
 	conj := conjuncts(st.Where)
-	var key av.Item
-	var hv av.Value
-	var isQuery bool
-	conj, hv, isQuery, err = b.takeEquality(conj, keys.Hash)
-	if err != nil {
-		return nil, err
+	// A Query needs an equality on every partition attribute.
+	isQuery := !scan
+	hvs := make([]av.Value, len(keys.Hash))
+	for i, h := range keys.Hash {
+		var ok bool
+		if conj, hvs[i], ok, err = b.takeEquality(conj, h); err != nil {
+			return nil, err
+		}
+		isQuery = isQuery && ok
 	}
-	isQuery = isQuery && !scan
 	if !isQuery {
 		conj = conjuncts(st.Where)
 	}
+	var key av.Item
 	if isQuery {
 		p.Op = "Query"
-		keyCond := b.name(keys.Hash) + " = " + b.value(hv)
-		key = av.Item{keys.Hash: hv}
-		if keys.Range != "" {
+		key = av.Item{}
+		var conds []string
+		for i, h := range keys.Hash {
+			conds = append(conds, b.name(h)+" = "+b.value(hvs[i]))
+			key[h] = hvs[i]
+		}
+		// Sort attributes left to right: equalities, then at most one
+		// range condition.
+		for _, r := range keys.Range {
 			var rv av.Value
 			var eq bool
-			if conj, rv, eq, err = b.takeEquality(conj, keys.Range); err != nil {
+			if conj, rv, eq, err = b.takeEquality(conj, r); err != nil {
 				return nil, err
 			}
-			var rc string
 			if eq {
-				key[keys.Range] = rv
-				rc = b.name(keys.Range) + " = " + b.value(rv)
-			} else {
-				key = nil
-				if conj, rc, err = b.takeRangeCondition(conj, keys.Range); err != nil {
-					return nil, err
-				}
+				key[r] = rv
+				conds = append(conds, b.name(r)+" = "+b.value(rv))
+				continue
+			}
+			key = nil
+			var rc string
+			if conj, rc, err = b.takeRangeCondition(conj, r); err != nil {
+				return nil, err
 			}
 			if rc != "" {
-				keyCond += " AND " + rc
+				conds = append(conds, rc)
 			}
+			break
 		}
 		if len(conj) > 0 {
 			key = nil
 		}
-		if refersTo(conj, keys.Hash, keys.Range) {
+		if refersTo(conj, slices.Concat(keys.Hash, keys.Range)...) {
 			// A Query filters on no key attribute: a Scan of the one
 			// partition gives the same items (ddbtest scans a partition in
 			// sort key order).
 			b.names, b.values = map[string]string{}, av.Item{}
 			return b.selectPlan(st, keys, true)
 		}
-		p.Req.KeyConditionExpression = keyCond
+		p.Req.KeyConditionExpression = strings.Join(conds, " AND ")
 	}
 	if p.Req.FilterExpression, err = b.rest(conj); err != nil {
 		return nil, err
@@ -516,7 +531,7 @@ func (b *builder) selectPlan(st *Select, keys Keys, scan bool) (p *Plan, err err
 		p.Get = getRequest(st, key)
 	}
 	if st.OrderBy != nil {
-		if !isQuery || attrName(st.OrderBy) != keys.Range || keys.Range == "" {
+		if !isQuery || len(keys.Range) == 0 || attrName(st.OrderBy) != keys.Range[0] {
 			return nil, av.NewValidationError(msgOrderBy)
 		}
 		fwd := !st.Desc
@@ -601,7 +616,7 @@ func (b *builder) insertPlan(st *Insert, keys Keys) (*Plan, error) {
 	}
 	p := &Plan{Op: "PutItem", Insert: true}
 	p.Req.Item = v.Map
-	p.Req.ConditionExpression = "attribute_not_exists(" + b.name(keys.Hash) + ")"
+	p.Req.ConditionExpression = "attribute_not_exists(" + b.name(keys.partition()) + ")"
 	return p, nil
 }
 
@@ -609,10 +624,7 @@ func (b *builder) insertPlan(st *Insert, keys Keys) (*Plan, error) {
 func (b *builder) fullKey(where Node, keys Keys) (av.Item, []Node, error) {
 	conj := conjuncts(where)
 	key := av.Item{}
-	for _, k := range []string{keys.Hash, keys.Range} {
-		if k == "" {
-			continue
-		}
+	for _, k := range slices.Concat(keys.Hash, keys.Range) {
 		var v av.Value
 		var ok bool
 		var err error
@@ -669,7 +681,7 @@ func (b *builder) updatePlan(st *Update, keys Keys) (*Plan, error) {
 	p.Req.Key = key
 	p.Req.UpdateExpression = strings.Join(upd, " ")
 	p.Req.ReturnValues = st.Returning
-	p.Req.ConditionExpression, err = b.existing(keys.Hash, conj)
+	p.Req.ConditionExpression, err = b.existing(keys.partition(), conj)
 	return p, err
 }
 
@@ -707,7 +719,7 @@ func (b *builder) deletePlan(st *Delete, keys Keys) (*Plan, error) {
 	rest, err := b.rest(conj)
 	if rest != "" {
 		// A missing item is deleted successfully whatever the condition.
-		p.Req.ConditionExpression = "attribute_not_exists(" + b.name(keys.Hash) + ") OR " + rest
+		p.Req.ConditionExpression = "attribute_not_exists(" + b.name(keys.partition()) + ") OR " + rest
 	}
 	return p, err
 }
@@ -725,6 +737,6 @@ func (b *builder) existsPlan(st *Exists, keys Keys) (*Plan, error) {
 	}
 	p := &Plan{Op: "ConditionCheck"}
 	p.Req.Key = key
-	p.Req.ConditionExpression, err = b.existing(keys.Hash, conj)
+	p.Req.ConditionExpression, err = b.existing(keys.partition(), conj)
 	return p, err
 }
