@@ -13,8 +13,9 @@
 // clock (WithClock, SweepTTL) or fault injection (WithFaults, SetFaults);
 // NewServer starts one listening on 127.0.0.1 for other processes.
 //
-// The server implements tables with local and global secondary indexes,
-// item reads and writes with condition, projection and update expressions,
+// The server implements tables with local and global secondary indexes
+// (including global secondary index keys of up to four partition and four
+// sort attributes, DynamoDB's multi-attribute keys), item reads and writes with condition, projection and update expressions,
 // Query and Scan with DynamoDB's ordering and pagination (including the
 // 1 MB page limit and parallel scan segments), batches, transactions with
 // idempotency tokens, TTL, tagging and consumed capacity. As in DynamoDB,

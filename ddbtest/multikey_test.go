@@ -268,6 +268,16 @@ var mkQueryItems = [][6]string{
 	{"9", "a", "1", "2024", "1", ""}, // no d: not in the index
 }
 
+// mkQueryTable creates table name with the index of mkQuerySchema and
+// mkQueryItems, on the shared server.
+func mkQueryTable(t *testing.T, name string) *dynamodb.Client {
+	t.Helper()
+	c := client(t)
+	mkIndexTable(t, c, name, mkQuerySchema)
+	mkPutQueryItems(t, c, name)
+	return c
+}
+
 func mkPutQueryItems(t *testing.T, c *dynamodb.Client, name string) {
 	t.Helper()
 	for _, row := range mkQueryItems {
@@ -289,10 +299,8 @@ func mkPutQueryItems(t *testing.T, c *dynamodb.Client, name string) {
 // multi-attribute index, and each disallowed one.
 func TestMultiKeyQuery(t *testing.T) {
 	t.Parallel()
-	c := client(t)
 	const name = "MKQuery"
-	mkIndexTable(t, c, name, mkQuerySchema)
-	mkPutQueryItems(t, c, name)
+	c := mkQueryTable(t, name)
 	vals := map[string]types.AttributeValue{
 		":a": s("a"), ":b": s("b"), ":one": n("1"), ":two": n("2"), ":three": n("3"),
 		":y24": n("2024"), ":y25": n("2025"), ":da": s("a"), ":db": s("b"), ":daz": s("az"), ":s1": s("1"),
@@ -326,12 +334,12 @@ func TestMultiKeyQuery(t *testing.T) {
 		{cond: "t = :a", want: "Query condition missed key schema element: r"},
 		{cond: "r = :one AND y = :y24", want: "Query condition missed key schema element: t"},
 		{cond: "t = :a AND r > :one", want: "Query key condition not supported"},
-		{cond: "t = :a AND r = :one AND m = :two", want: "Query condition missed key schema element: y"},
-		{cond: "t = :a AND r = :one AND y = :y24 AND d = :da", want: "Query condition missed key schema element: m"},
-		{cond: "t = :a AND r = :one AND y > :y24 AND m = :one", want: "Query key condition not supported: the > condition on sort key attribute y must be on the last sort key attribute given (m); the sort key attributes before it need ="},
-		{cond: "t = :a AND r = :one AND y = :y24 AND m < :two AND d = :da", want: "the < condition on sort key attribute m must be on the last sort key attribute given (d)"},
+		{cond: "t = :a AND r = :one AND m = :two", want: "RANGE key attributes y must have equality conditions specified in the query because a condition is present on key attribute m"},
+		{cond: "t = :a AND r = :one AND y = :y24 AND d = :da", want: "RANGE key attributes m must have equality conditions specified in the query because a condition is present on key attribute d"},
+		{cond: "t = :a AND r = :one AND y > :y24 AND m = :one", want: "RANGE key attributes y must have equality conditions specified in the query because a condition is present on key attribute m"},
+		{cond: "t = :a AND r = :one AND y = :y24 AND m < :two AND d = :da", want: "RANGE key attributes m must have equality conditions specified in the query because a condition is present on key attribute d"},
 		{cond: "t = :a AND r = :one AND x = :one", want: "Query condition missed key schema element: y"},
-		{cond: "t = :a AND r = :one AND y = :y24 AND m = :two AND d = :da AND x = :one", want: "Conditions can be of length 1 to 5 only"},
+		{cond: "t = :a AND r = :one AND y = :y24 AND m = :two AND d = :da AND x = :one", want: "Query key condition not supported"},
 		{cond: "t = :a AND r = :s1", want: "One or more parameter values were invalid: Condition parameter type does not match schema type"},
 		{cond: "t = :a AND r = :one AND y = :y24 AND m = :da", want: "One or more parameter values were invalid: Condition parameter type does not match schema type"},
 		// The legacy KeyConditions.
@@ -345,7 +353,7 @@ func TestMultiKeyQuery(t *testing.T) {
 			"t": {ComparisonOperator: types.ComparisonOperatorEq, AttributeValueList: []types.AttributeValue{s("a")}},
 			"r": {ComparisonOperator: types.ComparisonOperatorEq, AttributeValueList: []types.AttributeValue{n("1")}},
 			"m": {ComparisonOperator: types.ComparisonOperatorGt, AttributeValueList: []types.AttributeValue{n("1")}},
-		}, want: "Query condition missed key schema element: y"},
+		}, want: "RANGE key attributes y must have equality conditions specified in the query because a condition is present on key attribute m"},
 		{legacy: map[string]types.Condition{
 			"t": {ComparisonOperator: types.ComparisonOperatorEq, AttributeValueList: []types.AttributeValue{s("a")}},
 			"r": {ComparisonOperator: types.ComparisonOperatorEq, AttributeValueList: []types.AttributeValue{n("1")}},
@@ -401,14 +409,13 @@ func TestMultiKeyQuery(t *testing.T) {
 
 var placeholder = regexp.MustCompile(`:[a-z0-9]+`)
 
-// TestMultiKeyReadErrors checks the other reads of a multi-attribute
-// index: filters on its key attributes, starting keys, Scan.
-func TestMultiKeyReadErrors(t *testing.T) {
+// TestMultiKeyReads checks the other reads of a multi-attribute
+// index: filters on its key attributes, consumed capacity, starting keys,
+// Scan.
+func TestMultiKeyReads(t *testing.T) {
 	t.Parallel()
-	c := client(t)
 	const name = "MKRead"
-	mkIndexTable(t, c, name, mkQuerySchema)
-	mkPutQueryItems(t, c, name)
+	c := mkQueryTable(t, name)
 	keyVals := map[string]types.AttributeValue{":a": s("a"), ":one": n("1")}
 	_, err := c.Query(ctx, &dynamodb.QueryInput{
 		TableName: aws.String(name), IndexName: aws.String("idx"),
@@ -417,9 +424,22 @@ func TestMultiKeyReadErrors(t *testing.T) {
 	})
 	wantCode(t, err, "ValidationException", "Filter Expression can only contain non-primary key attributes: Primary key attribute: m")
 
+	// Consumed capacity is the index's, as for any index.
+	out, err := c.Query(ctx, &dynamodb.QueryInput{
+		TableName: aws.String(name), IndexName: aws.String("idx"),
+		KeyConditionExpression: aws.String("t = :a AND r = :one"), ExpressionAttributeValues: keyVals,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cc := out.ConsumedCapacity; cc == nil || *cc.CapacityUnits != 0.5 || *cc.GlobalSecondaryIndexes["idx"].CapacityUnits != 0.5 {
+		t.Errorf("ConsumedCapacity = %+v", cc)
+	}
+
 	// A starting key needs every key attribute of the table and index.
 	esk := item{"pk": s("2"), "t": s("a"), "r": n("1"), "y": n("2024"), "m": n("2"), "d": s("a")}
-	out, err := c.Query(ctx, &dynamodb.QueryInput{
+	out, err = c.Query(ctx, &dynamodb.QueryInput{
 		TableName: aws.String(name), IndexName: aws.String("idx"),
 		KeyConditionExpression: aws.String("t = :a AND r = :one"), ExpressionAttributeValues: keyVals, ExclusiveStartKey: esk,
 	})
@@ -512,10 +532,8 @@ func mkIndexPKs(t *testing.T, c *dynamodb.Client, name, tv, rv string) string {
 // when they lose an attribute.
 func TestMultiKeyMove(t *testing.T) {
 	t.Parallel()
-	c := client(t)
 	const name = "MKMove"
-	mkIndexTable(t, c, name, mkQuerySchema)
-	mkPutQueryItems(t, c, name)
+	c := mkQueryTable(t, name)
 	update := func(pk, expr string, vals map[string]types.AttributeValue) {
 		t.Helper()
 		_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
@@ -961,5 +979,41 @@ func TestMultiKeyBolt(t *testing.T) {
 	put(t, c, name, item{"pk": s("0"), "t": s("a"), "r": n("1"), "y": n("1999"), "m": n("1"), "d": s("q")})
 	if got := mkIndexPKs(t, c, name, "a", "1"); got != "0 1 2 3 4 5" {
 		t.Errorf("after a write: %q", got)
+	}
+}
+
+// TestMultiKeyPartiQL selects from a multi-attribute index with PartiQL:
+// equalities on every partition attribute make a Query (in index order),
+// anything else a Scan of the index.
+func TestMultiKeyPartiQL(t *testing.T) {
+	t.Parallel()
+	const name = "MKPartiQL"
+	c := mkQueryTable(t, name)
+	tests := []struct {
+		stmt   string
+		params []types.AttributeValue
+		want   string
+		sorted bool // compare sorted (a Scan's order)
+	}{
+		{`SELECT pk FROM "MKPartiQL"."idx" WHERE t = ? AND r = ?`, []types.AttributeValue{s("a"), n("1")}, "1 2 3 4 5", false},
+		{`SELECT pk FROM "MKPartiQL"."idx" WHERE r = ? AND t = ? ORDER BY y DESC`, []types.AttributeValue{n("1"), s("a")}, "5 4 3 2 1", false},
+		{`SELECT pk FROM "MKPartiQL"."idx" WHERE t = ? AND r = ? AND y = ? AND m > ?`, []types.AttributeValue{s("a"), n("1"), n("2024"), n("1")}, "2 3", false},
+		{`SELECT pk FROM "MKPartiQL"."idx" WHERE t = ? AND r = ? AND y = ? AND m = ? AND begins_with(d, ?)`, []types.AttributeValue{s("a"), n("1"), n("2024"), n("2"), s("b")}, "3", false},
+		{`SELECT pk FROM "MKPartiQL"."idx" WHERE t = ? AND r = ? AND y > ? AND m = ?`, []types.AttributeValue{s("a"), n("1"), n("2024"), n("1")}, "4", true},
+		{`SELECT pk FROM "MKPartiQL"."idx" WHERE t = ? AND x = ?`, []types.AttributeValue{s("a"), n("1")}, "1 2 3 4 5 6", true},
+	}
+	for _, tt := range tests {
+		all, err := statementAll(c, &dynamodb.ExecuteStatementInput{Statement: aws.String(tt.stmt), Parameters: tt.params})
+		if err != nil {
+			t.Errorf("%s: %v", tt.stmt, err)
+			continue
+		}
+		got := pksOf(all)
+		if tt.sorted {
+			slices.Sort(got)
+		}
+		if g := strings.Join(got, " "); g != tt.want {
+			t.Errorf("%s = %q, want %q", tt.stmt, g, tt.want)
+		}
 	}
 }

@@ -147,11 +147,11 @@ type index struct {
 	// attributes, none or more sort (RANGE) attributes. Only a global
 	// secondary index has more than one of either (multi-attribute keys).
 	hashes, rngs []keyAttr
-	projType  string   // ALL, KEYS_ONLY or INCLUDE
-	include   []string // INCLUDE's attributes
-	tree      Tree
-	items     int64
-	size      int64
+	projType     string   // ALL, KEYS_ONLY or INCLUDE
+	include      []string // INCLUDE's attributes
+	tree         Tree
+	items        int64
+	size         int64
 }
 
 func tableTreeName(table string) string        { return "t/" + table }

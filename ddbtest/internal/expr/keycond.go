@@ -2,6 +2,7 @@ package expr
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -205,13 +206,17 @@ type BoundKey struct {
 // condition. check, when not nil, vets a condition once it is matched to
 // a key attribute, before its types (the legacy KeyConditions' operator
 // check). The messages and their order are DynamoDB's for a classic key
-// (one partition attribute, at most one sort attribute); a multi-attribute
-// key gets the same messages (a condition on a non-key attribute, like a
-// gap, misses the first sort attribute not given), plus ours, in
-// DynamoDB's style, for what only it can get wrong: more conditions than
-// key attributes, a range condition before the last sort attribute given.
+// (one partition attribute, at most one sort attribute). A multi-attribute
+// key gets the same ones (a condition on a non-key attribute misses the
+// first sort attribute not given), and for a gap in the sort attributes or
+// a range condition before the last one given, the message other
+// emulators (moto, among others) give; the documentation has none.
 func BindConditions(conds []RangeCondition, hash, rng []KeyAttr, check func(*RangeCondition) error) (*BoundKey, error) {
-	if err := CountError(len(conds), max(len(hash)+len(rng), 2)); err != nil {
+	maxConds := MaxKeyConditions
+	if len(hash)+len(rng) <= 2 {
+		maxConds = 2
+	}
+	if err := CountError(len(conds), maxConds); err != nil {
 		return nil, err
 	}
 	if len(rng) == 0 && len(conds) > len(hash) {
@@ -248,32 +253,46 @@ func BindConditions(conds []RangeCondition, hash, rng []KeyAttr, check func(*Ran
 		out.Hash = append(out.Hash, rc.Values[0])
 	}
 	// given: how many sort attributes, from the first, have a condition.
-	// Any other condition (on a later sort attribute, or on a non-key
-	// attribute) leaves the next one missing: there are at most as many
-	// conditions as key attributes.
 	given := 0
 	for given < len(rng) && find(rng[given].Name) != nil {
 		given++
 	}
-	if len(conds) != len(hash)+given {
-		return nil, missedKey(rng[given].Name)
+	inSchema := 0
+	for _, ka := range slices.Concat(hash, rng) {
+		if find(ka.Name) != nil {
+			inSchema++
+		}
 	}
-	for _, ka := range rng[:given] {
+	switch {
+	case inSchema < len(conds) && given < len(rng): // a condition on a non-key attribute
+		return nil, missedKey(rng[given].Name)
+	case inSchema < len(conds):
+		return nil, validationError("Query key condition not supported")
+	case inSchema > len(hash)+given: // a gap: a condition on a later sort attribute
+		later := slices.IndexFunc(rng[given:], func(ka KeyAttr) bool { return find(ka.Name) != nil })
+		return nil, needEquality(rng[given].Name, rng[given+later].Name)
+	}
+	for i, ka := range rng[:given] {
 		rc := find(ka.Name)
 		if err := vet(rc, ka); err != nil {
 			return nil, err
 		}
 		switch {
-		case out.Range != nil:
-			return nil, validationError("Query key condition not supported: the " + out.Range.Op + " condition on sort key attribute " + out.Range.Name +
-				" must be on the last sort key attribute given (" + rng[given-1].Name + "); the sort key attributes before it need =")
 		case rc.Op == "=":
 			out.Equal = append(out.Equal, rc.Values[0])
+		case i < given-1:
+			return nil, needEquality(ka.Name, rng[i+1].Name)
 		default:
 			out.Range = rc
 		}
 	}
 	return out, nil
+}
+
+// needEquality reports a sort attribute without = before another with a
+// condition.
+func needEquality(name, later string) error {
+	return validationError("RANGE key attributes " + name + " must have equality conditions specified in the query because a condition is present on key attribute " + later)
 }
 
 func missedKey(name string) error {

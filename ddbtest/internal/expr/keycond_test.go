@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/ddb-go/ddb/ddbtest/internal/av"
@@ -169,5 +170,67 @@ func TestRangeConditionMatchBounds(t *testing.T) {
 	lo, hi := rc.Bounds()
 	if string(lo.Value.Bytes) != "\x01\xff" || string(hi.Value.Bytes) != "\x02" || hi.Inclusive {
 		t.Errorf("binary bounds %v %v", lo, hi)
+	}
+}
+
+// TestBindMultiAttribute binds key conditions to a multi-attribute key:
+// partition (h1 S, h2 N), sort (r1 N, r2 S, r3 N).
+func TestBindMultiAttribute(t *testing.T) {
+	t.Parallel()
+	hash := []KeyAttr{{"h1", av.S}, {"h2", av.N}}
+	rng := []KeyAttr{{"r1", av.N}, {"r2", av.S}, {"r3", av.N}}
+	const needEq = "RANGE key attributes %s must have equality conditions specified in the query because a condition is present on key attribute %s"
+	tests := []struct {
+		src        string
+		equal      int    // leading sort equalities
+		rangeOn    string // the range condition's attribute ("" none)
+		msg        string
+		maxParsed  int
+		parseError string
+	}{
+		{src: "h1 = :s AND h2 = :n1", equal: 0},
+		{src: "h2 = :n1 AND h1 = :s AND r1 = :n2", equal: 1},
+		{src: "h1 = :s AND h2 = :n1 AND r1 = :n2 AND r2 = :sa AND r3 = :n5", equal: 3},
+		{src: "h1 = :s AND h2 = :n1 AND r1 = :n2 AND begins_with(r2, :pre)", equal: 1, rangeOn: "r2"},
+		{src: "h1 = :s AND h2 = :n1 AND r1 = :n2 AND r2 = :sa AND r3 BETWEEN :n1 AND :n5", equal: 2, rangeOn: "r3"},
+		{src: "h1 = :s AND h2 = :n1 AND :n2 < r1", rangeOn: "r1"},
+		{src: "h1 = :s", msg: "Query condition missed key schema element: h2"},
+		{src: "h1 = :s AND h2 > :n1", msg: "Query key condition not supported"},
+		{src: "h1 = :s AND h2 = :s", msg: "One or more parameter values were invalid: Condition parameter type does not match schema type"},
+		{src: "h1 = :s AND h2 = :n1 AND r2 = :sa", msg: fmt.Sprintf(needEq, "r1", "r2")},
+		{src: "h1 = :s AND h2 = :n1 AND r1 = :n1 AND r3 = :n1", msg: fmt.Sprintf(needEq, "r2", "r3")},
+		{src: "h1 = :s AND h2 = :n1 AND r1 > :n1 AND r2 = :sa", msg: fmt.Sprintf(needEq, "r1", "r2")},
+		{src: "h1 = :s AND h2 = :n1 AND r1 = :n1 AND r2 < :sa AND r3 = :n2", msg: fmt.Sprintf(needEq, "r2", "r3")},
+		{src: "h1 = :s AND h2 = :n1 AND x = :n1", msg: "Query condition missed key schema element: r1"},
+		{src: "h1 = :s AND h2 = :n1 AND r1 = :n1 AND r2 = :sa AND r3 = :n2 AND x = :n1", msg: "Query key condition not supported"},
+		{src: "h1 = :s AND h2 = :n1 AND r1 = :n1 AND r2 = :s", maxParsed: 2, parseError: "Conditions can be of length 1 or 2 only"},
+		{src: "a = :s AND b = :s AND c = :s AND d = :s AND e = :s AND f = :s AND g = :s AND h = :s AND i = :s", parseError: "Conditions can be of length 1 to 8 only"},
+	}
+	for _, tt := range tests {
+		maxConds := MaxKeyConditions
+		if tt.maxParsed > 0 {
+			maxConds = tt.maxParsed
+		}
+		kc, err := ParseKeyCondition(tt.src, testEnv(t), maxConds)
+		if got := errText(err); got != tt.parseError {
+			t.Errorf("ParseKeyCondition(%q) = %q, want %q", tt.src, got, tt.parseError)
+		}
+		if err != nil {
+			continue
+		}
+		bk, err := kc.Bind(hash, rng)
+		if got := errText(err); got != tt.msg {
+			t.Errorf("Bind(%q) = %q, want %q", tt.src, got, tt.msg)
+		}
+		if err != nil {
+			continue
+		}
+		on := ""
+		if bk.Range != nil {
+			on = bk.Range.Name
+		}
+		if len(bk.Hash) != 2 || bk.Hash[0].Str != "x" || len(bk.Equal) != tt.equal || on != tt.rangeOn {
+			t.Errorf("Bind(%q) = %v %v %v, want %d equalities, range on %q", tt.src, bk.Hash, bk.Equal, bk.Range, tt.equal, tt.rangeOn)
+		}
 	}
 }
