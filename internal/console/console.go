@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -251,6 +252,7 @@ var funcs = template.FuncMap{
 			Ops []string
 		}{row, ops}
 	},
+	"sortOps":     func() []string { return sortKeyOps },
 	"emptyFilter": func() filterRow { return filterRow{Op: "=", Type: "S"} },
 }
 
@@ -289,17 +291,22 @@ func (c *console) describe(ctx context.Context, name string) (*types.TableDescri
 	return out.Table, nil
 }
 
-// keyNames returns the partition and sort key names of a key schema
-// (sort is "" without a sort key).
-func keyNames(ks []types.KeySchemaElement) (pk, sk string) {
+// keyAttr is one attribute of a key schema with its declared type.
+type keyAttr struct{ Name, Type string }
+
+// keyParts splits a key schema into its partition and sort attributes,
+// each in declared order (a multi-attribute GSI key has up to four of
+// each), typed from the table's attribute definitions typ.
+func keyParts(ks []types.KeySchemaElement, typ map[string]string) (partition, sort []keyAttr) {
 	for _, k := range ks {
+		a := keyAttr{aws.ToString(k.AttributeName), typ[aws.ToString(k.AttributeName)]}
 		if k.KeyType == types.KeyTypeHash {
-			pk = *k.AttributeName
+			partition = append(partition, a)
 		} else {
-			sk = *k.AttributeName
+			sort = append(sort, a)
 		}
 	}
-	return pk, sk
+	return partition, sort
 }
 
 // attrTypes maps a table's key attributes to their types (S, N or B).
@@ -313,10 +320,9 @@ func attrTypes(t *types.TableDescription) map[string]string {
 
 // keyOf is the primary key of item in table t.
 func keyOf(t *types.TableDescription, item Item) Item {
-	pk, sk := keyNames(t.KeySchema)
-	key := Item{pk: item[pk]}
-	if sk != "" {
-		key[sk] = item[sk]
+	key := make(Item, len(t.KeySchema))
+	for _, k := range t.KeySchema {
+		key[*k.AttributeName] = item[*k.AttributeName]
 	}
 	return key
 }

@@ -131,17 +131,38 @@ func (e *env) fill(t *testing.T, table string, n int) {
 	}
 }
 
+// pageWant is a console page (path) expected to answer status with a body
+// containing each of want.
+type pageWant struct {
+	path   string
+	status int
+	want   []string
+}
+
+// pages fetches each page and checks it is as expected.
+func (e *env) pages(t *testing.T, pages []pageWant) {
+	t.Helper()
+	for _, tc := range pages {
+		status, body := e.get(t, tc.path)
+		if status != tc.status {
+			t.Errorf("GET %s: status %d, want %d\n%s", tc.path, status, tc.status, body)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s: no %q in\n%s", tc.path, w, body)
+			}
+		}
+	}
+}
+
 func TestPages(t *testing.T) {
 	t.Parallel()
 	e := start(t, false)
 	e.createTable(t, "pages")
 	e.fill(t, "pages", 3)
 	key := url.QueryEscape(`{"pk":{"S":"p"},"sk":{"N":"1"}}`)
-	for _, tc := range []struct {
-		path   string
-		status int
-		want   []string
-	}{
+	e.pages(t, []pageWant{
 		{"/console/", 200, []string{`href="/console/tables/pages"`, "pk (S), sk (N)", ">3<", "read-only"}},
 		{"/console/tables/pages", 200, []string{"Page 1: 3 items", "<th>meta</th>", `{&#34;tags&#34;:[&#34;t\u003ceven\u003e&#34;]}`, `&#34;Limit&#34;: 25`}},
 		{"/console/tables/pages?index=byKind&mode=query&pk=odd", 200, []string{"Page 1: 1 items", `&#34;IndexName&#34;: &#34;byKind&#34;`}},
@@ -154,18 +175,7 @@ func TestPages(t *testing.T) {
 		{"/console/nothing", 404, []string{"no console page"}},
 		{"/console/static/app.js", 200, []string{"activity.json"}},
 		{"/console/activity", 200, []string{"<td>PutItem</td><td>pages</td><td>200</td>"}},
-	} {
-		status, body := e.get(t, tc.path)
-		if status != tc.status {
-			t.Errorf("GET %s: status %d, want %d\n%s", tc.path, status, tc.status, body)
-			continue
-		}
-		for _, w := range tc.want {
-			if !strings.Contains(body, w) {
-				t.Errorf("GET %s: no %q in\n%s", tc.path, w, body)
-			}
-		}
-	}
+	})
 	if _, body := e.get(t, "/console/tables/pages"); strings.Contains(body, "new-item") {
 		t.Error("read-only console links to the new item form")
 	}
@@ -177,25 +187,106 @@ var (
 	prevLink = regexp.MustCompile(`<a href="([^"]+)" class="prev">`)
 )
 
-// keys returns the sort keys of the grid's rows, in order.
-func keys(t *testing.T, body string) []string {
+// keys returns attribute attr of the keys the grid's rows link to (the
+// table's primary key of each item), in order.
+func keys(t *testing.T, body, attr string) []string {
 	t.Helper()
 	var out []string
 	for _, m := range rowKey.FindAllStringSubmatch(body, -1) {
-		k, err := url.QueryUnescape(strings.ReplaceAll(m[1], "&amp;", "&"))
+		k, err := url.QueryUnescape(unescape(m[1]))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var key struct{ Sk struct{ N string } }
+		var key map[string]map[string]string
 		if err := json.Unmarshal([]byte(k), &key); err != nil {
 			t.Fatalf("key %s: %v", k, err)
 		}
-		out = append(out, key.Sk.N)
+		for _, v := range key[attr] {
+			out = append(out, v)
+		}
 	}
 	return out
 }
 
+// scalar is the text of an S or N value.
+func scalar(av types.AttributeValue) string {
+	switch v := av.(type) {
+	case *types.AttributeValueMemberS:
+		return v.Value
+	case *types.AttributeValueMemberN:
+		return v.Value
+	}
+	return fmt.Sprint(av)
+}
+
 func unescape(s string) string { return strings.ReplaceAll(s, "&amp;", "&") }
+
+// canonical is a path with its query's parameters sorted by name.
+func canonical(t *testing.T, path string) string {
+	t.Helper()
+	u, err := url.Parse(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Path + "?" + u.Query().Encode()
+}
+
+// likeSDK checks that the grid of the console's query (the URL query of
+// table's page) shows what in, the same Query through the SDK, returns,
+// page after page by cursor, and back; items are told apart by attr of
+// their table key. It returns the paths of the pages.
+func (e *env) likeSDK(t *testing.T, table, query, attr string, in dynamodb.QueryInput) []string {
+	t.Helper()
+	in.TableName = &table
+	var sdkPages [][]string
+	p := dynamodb.NewQueryPaginator(e.db, &in)
+	for p.HasMorePages() {
+		out, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page []string
+		for _, it := range out.Items {
+			page = append(page, scalar(it[attr]))
+		}
+		sdkPages = append(sdkPages, page)
+	}
+	path := "/console/tables/" + table + "?" + query
+	var pages [][]string
+	var paths []string
+	for path != "" {
+		status, body := e.get(t, path)
+		if status != 200 {
+			t.Fatalf("GET %s: %d\n%s", path, status, body)
+		}
+		paths = append(paths, path)
+		pages = append(pages, keys(t, body, attr))
+		path = ""
+		if m := nextLink.FindStringSubmatch(body); m != nil {
+			path = unescape(m[1])
+		}
+	}
+	if fmt.Sprint(pages) != fmt.Sprint(sdkPages) {
+		t.Errorf("console pages %v\nSDK pages     %v", pages, sdkPages)
+	}
+	// previous from the last page gives the page before it.
+	if n := len(paths); n > 1 {
+		_, body := e.get(t, paths[n-1])
+		m := prevLink.FindStringSubmatch(body)
+		if m == nil || canonical(t, unescape(m[1])) != canonical(t, paths[n-2]) {
+			t.Errorf("previous link %v, want %s", m, paths[n-2])
+		}
+	}
+	total := 0
+	for _, pg := range sdkPages {
+		total += len(pg)
+	}
+	_, body := e.get(t, "/console/tables/"+table+"?"+query+"&count=1")
+	if want := fmt.Sprintf(`<span id="total">%d items match`, total); !strings.Contains(body, want) {
+		t.Errorf("count: no %q", want)
+	}
+	return paths
+}
 
 // TestQueryLikeSDK checks the grid shows what the same Query through the
 // SDK returns, page after page, forward and back.
@@ -224,55 +315,7 @@ func TestQueryLikeSDK(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			in := tc.in
-			in.TableName = aws.String("paging")
-			var sdkPages [][]string
-			p := dynamodb.NewQueryPaginator(e.db, &in)
-			for p.HasMorePages() {
-				out, err := p.NextPage(context.Background())
-				if err != nil {
-					t.Fatal(err)
-				}
-				var page []string
-				for _, it := range out.Items {
-					page = append(page, it["sk"].(*types.AttributeValueMemberN).Value)
-				}
-				sdkPages = append(sdkPages, page)
-			}
-			path := "/console/tables/paging?" + tc.query
-			var pages [][]string
-			var paths []string
-			for path != "" {
-				status, body := e.get(t, path)
-				if status != 200 {
-					t.Fatalf("GET %s: %d\n%s", path, status, body)
-				}
-				paths = append(paths, path)
-				pages = append(pages, keys(t, body))
-				path = ""
-				if m := nextLink.FindStringSubmatch(body); m != nil {
-					path = unescape(m[1])
-				}
-			}
-			if fmt.Sprint(pages) != fmt.Sprint(sdkPages) {
-				t.Errorf("console pages %v\nSDK pages     %v", pages, sdkPages)
-			}
-			// previous from the last page gives the page before it.
-			if n := len(paths); n > 1 {
-				_, body := e.get(t, paths[n-1])
-				m := prevLink.FindStringSubmatch(body)
-				if m == nil || unescape(m[1]) != paths[n-2] {
-					t.Errorf("previous link %v, want %s", m, paths[n-2])
-				}
-			}
-			total := 0
-			for _, pg := range sdkPages {
-				total += len(pg)
-			}
-			_, body := e.get(t, "/console/tables/paging?"+tc.query+"&count=1")
-			if want := fmt.Sprintf(`<span id="total">%d items match`, total); !strings.Contains(body, want) {
-				t.Errorf("count: no %q", want)
-			}
+			e.likeSDK(t, "paging", tc.query, "sk", tc.in)
 		})
 	}
 }

@@ -166,11 +166,8 @@ func (c *console) newItemForm(w http.ResponseWriter, r *http.Request) {
 	}
 	typ := attrTypes(t)
 	var lines []string
-	pk, sk := keyNames(t.KeySchema)
-	for _, k := range []string{pk, sk} {
-		if k != "" {
-			lines = append(lines, fmt.Sprintf("  %q: {%q: \"\"}", k, typ[k]))
-		}
+	for _, k := range t.KeySchema {
+		lines = append(lines, fmt.Sprintf("  %q: {%q: \"\"}", *k.AttributeName, typ[*k.AttributeName]))
 	}
 	v := itemView{New: true, Edit: "{\n" + strings.Join(lines, ",\n") + "\n}"}
 	c.render(w, r, http.StatusOK, "item", page{Title: "New item in " + name, Table: name, Data: v})
@@ -194,10 +191,9 @@ func (c *console) createItem(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	pk, _ := keyNames(t.KeySchema)
 	_, err = c.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &name, Item: item,
 		ConditionExpression:      aws.String("attribute_not_exists(#k)"),
-		ExpressionAttributeNames: map[string]string{"#k": pk},
+		ExpressionAttributeNames: map[string]string{"#k": *t.KeySchema[0].AttributeName}, // the partition key
 		ReturnConsumedCapacity:   types.ReturnConsumedCapacityTotal})
 	if err != nil {
 		fail(err)

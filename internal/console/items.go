@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,35 +29,54 @@ type filterRow struct{ Name, Op, Value, Type string }
 type itemsForm struct {
 	Mode     string // "scan" or "query"
 	Index    string // "" for the table
-	PK       string // partition key value (query)
-	SKOp     string // sort key operator (query), "" for none
-	SK, SK2  string // sort key operands
 	Desc     bool   // descending order (query)
 	Limit    int32
 	Filters  []filterRow
-	Cursors  []string // the cursors of the pages before this one
-	Count    bool     // count all matching items
-	PKName   string   // the chosen index's partition key name
-	SKName   string   // and its sort key, "" without one
-	Indexes  []indexChoice
-	Ops      []string
+	Cursors  []string  // the cursors of the pages before this one
+	Count    bool      // count all matching items
+	Keys     []keyForm // the key fields of the table and of each index
 	FilterOp []string
 }
 
-// indexChoice is one entry of the index menu.
-type indexChoice struct{ Name, Label string }
+// keyForm is the key of the table or of one of its indexes as the query
+// form shows it: a field per partition attribute and per sort attribute,
+// in declared order. The chosen one (the URL's index) has the URL's values.
+type keyForm struct {
+	Index, Label    string // Index is "" for the table
+	Partition, Sort []keyField
+	Chosen          bool
+}
+
+// keyField is one key attribute on the query form: Value for a partition
+// attribute; Op ("" for no condition), Value and Value2 (between's upper
+// bound) for a sort attribute.
+type keyField struct {
+	keyAttr
+	Op, Value, Value2 string
+}
+
+// names are the key's attribute names, partition then sort.
+func (k keyForm) names() []string {
+	var out []string
+	for _, f := range slices.Concat(k.Partition, k.Sort) {
+		out = append(out, f.Name)
+	}
+	return out
+}
 
 var (
 	sortKeyOps = []string{"=", "<", "<=", ">", ">=", "begins_with", "between"}
 	filterOps  = []string{"=", "<>", "<", "<=", ">", ">=", "begins_with", "contains", "exists", "not_exists"}
 )
 
+// readItemsForm reads the items page's URL. Key values come positionally:
+// the n-th pk is the n-th partition attribute's, the n-th skop, sk and sk2
+// the n-th sort attribute's.
 func readItemsForm(q url.Values, t *types.TableDescription) itemsForm {
 	f := itemsForm{
-		Mode: q.Get("mode"), Index: q.Get("index"), PK: q.Get("pk"),
-		SKOp: q.Get("skop"), SK: q.Get("sk"), SK2: q.Get("sk2"),
+		Mode: q.Get("mode"), Index: q.Get("index"),
 		Desc: q.Get("order") == "desc", Count: q.Get("count") == "1",
-		Limit: DefaultPageSize, Ops: sortKeyOps, FilterOp: filterOps,
+		Limit: DefaultPageSize, FilterOp: filterOps,
 	}
 	if f.Mode != "query" {
 		f.Mode = "scan"
@@ -72,28 +92,50 @@ func readItemsForm(q url.Values, t *types.TableDescription) itemsForm {
 		if name == "" {
 			continue
 		}
-		row := filterRow{Name: name, Op: "=", Type: "S"}
-		if i < len(ops) {
-			row.Op = ops[i]
-		}
-		if i < len(values) {
-			row.Value = values[i]
-		}
-		if i < len(typs) {
-			row.Type = typs[i]
-		}
-		f.Filters = append(f.Filters, row)
+		f.Filters = append(f.Filters, filterRow{Name: name, Op: nth(ops, i, "="), Value: nth(values, i, ""), Type: nth(typs, i, "S")})
 	}
 	typ := attrTypes(t)
-	f.Indexes = []indexChoice{{"", "table: " + keyText(t.KeySchema, typ)}}
-	f.PKName, f.SKName = keyNames(t.KeySchema)
-	for _, ix := range indexes(t) {
-		f.Indexes = append(f.Indexes, indexChoice{ix.name, ix.name + ": " + keyText(ix.keys, typ)})
-		if ix.name == f.Index {
-			f.PKName, f.SKName = keyNames(ix.keys)
+	for _, ix := range keySchemas(t) {
+		k := keyForm{Index: ix.name, Label: ix.name + ": " + keyText(ix.keys, typ), Chosen: ix.name == f.Index}
+		if ix.name == "" {
+			k.Label = "table: " + keyText(ix.keys, typ)
 		}
+		partition, sort := keyParts(ix.keys, typ)
+		for i, a := range partition {
+			fld := keyField{keyAttr: a}
+			if k.Chosen {
+				fld.Value = nth(q["pk"], i, "")
+			}
+			k.Partition = append(k.Partition, fld)
+		}
+		for i, a := range sort {
+			fld := keyField{keyAttr: a}
+			if k.Chosen {
+				fld.Op, fld.Value, fld.Value2 = nth(q["skop"], i, ""), nth(q["sk"], i, ""), nth(q["sk2"], i, "")
+			}
+			k.Sort = append(k.Sort, fld)
+		}
+		f.Keys = append(f.Keys, k)
 	}
 	return f
+}
+
+// nth is vs[i], or def when vs has no i-th value.
+func nth(vs []string, i int, def string) string {
+	if i < len(vs) {
+		return vs[i]
+	}
+	return def
+}
+
+// chosen is the key of the table or index the form is about.
+func (f itemsForm) chosen() (keyForm, bool) {
+	for _, k := range f.Keys {
+		if k.Chosen {
+			return k, true
+		}
+	}
+	return keyForm{}, false
 }
 
 type index struct {
@@ -101,9 +143,10 @@ type index struct {
 	keys []types.KeySchemaElement
 }
 
-// indexes lists a table's secondary indexes, global ones first.
-func indexes(t *types.TableDescription) []index {
-	var out []index
+// keySchemas lists the key schemas of a table (name "") and of its
+// secondary indexes, global ones first.
+func keySchemas(t *types.TableDescription) []index {
+	out := []index{{"", t.KeySchema}}
 	for _, g := range t.GlobalSecondaryIndexes {
 		out = append(out, index{aws.ToString(g.IndexName), g.KeySchema})
 	}
@@ -152,37 +195,17 @@ func typedValue(typ, text string) (types.AttributeValue, error) {
 
 // build turns the form into a request, with the placeholders of names
 // (#k0, #f0, ...) and values (:k0, :f0, ...) made for the user.
-func (f itemsForm) build(t *types.TableDescription) (request, error) {
+func (f itemsForm) build() (request, error) {
 	req := request{operation: "Scan", limit: f.Limit, names: map[string]string{}, values: Item{}}
 	if f.Index != "" {
 		req.index = aws.String(f.Index)
 	}
-	typ := attrTypes(t)
 	if f.Mode == "query" {
 		req.operation = "Query"
 		req.forward = aws.Bool(!f.Desc)
-		v, err := typedValue(typ[f.PKName], f.PK)
+		cond, err := f.keyCondition(req)
 		if err != nil {
 			return req, err
-		}
-		req.names["#k0"], req.values[":k0"] = f.PKName, v
-		cond := "#k0 = :k0"
-		if f.SKOp != "" && f.SKName != "" {
-			req.names["#k1"] = f.SKName
-			if req.values[":k1"], err = typedValue(typ[f.SKName], f.SK); err != nil {
-				return req, err
-			}
-			switch f.SKOp {
-			case "begins_with":
-				cond += " AND begins_with(#k1, :k1)"
-			case "between":
-				if req.values[":k2"], err = typedValue(typ[f.SKName], f.SK2); err != nil {
-					return req, err
-				}
-				cond += " AND #k1 BETWEEN :k1 AND :k2"
-			default:
-				cond += " AND #k1 " + f.SKOp + " :k1"
-			}
 		}
 		req.keyCond = &cond
 	}
@@ -227,6 +250,67 @@ func (f itemsForm) build(t *types.TableDescription) (request, error) {
 		}
 	}
 	return req, nil
+}
+
+// keyCondition is the KeyConditionExpression of a query, its names (#k0,
+// #k1, ... by key attribute) and values (:k0, :k1, ...) added to req:
+// every partition attribute equal to its value, then each sort attribute
+// with a condition. Gaps and ranges before the last condition are left
+// to DynamoDB to refuse, so its message reaches the user as it is.
+func (f itemsForm) keyCondition(req request) (string, error) {
+	k, ok := f.chosen()
+	if !ok {
+		return "", fmt.Errorf("the table has no index %q", f.Index)
+	}
+	var conds []string
+	value := func(a keyAttr, text string) (string, error) {
+		av, err := typedValue(a.Type, text)
+		if err != nil {
+			return "", fmt.Errorf("key attribute %s: %w", a.Name, err)
+		}
+		p := fmt.Sprintf(":k%d", len(req.values))
+		req.values[p] = av
+		return p, nil
+	}
+	for i, fld := range k.Partition {
+		if fld.Value == "" {
+			return "", fmt.Errorf("a query needs a value for every partition key attribute: %s has none", fld.Name)
+		}
+		name := fmt.Sprintf("#k%d", i)
+		req.names[name] = fld.Name
+		v, err := value(fld.keyAttr, fld.Value)
+		if err != nil {
+			return "", err
+		}
+		conds = append(conds, name+" = "+v)
+	}
+	for i, fld := range k.Sort {
+		if fld.Op == "" {
+			continue
+		}
+		if !slices.Contains(sortKeyOps, fld.Op) {
+			return "", fmt.Errorf("unknown sort key condition %q on %s", fld.Op, fld.Name)
+		}
+		name := fmt.Sprintf("#k%d", len(k.Partition)+i)
+		req.names[name] = fld.Name
+		v, err := value(fld.keyAttr, fld.Value)
+		if err != nil {
+			return "", err
+		}
+		switch fld.Op {
+		case "begins_with":
+			conds = append(conds, "begins_with("+name+", "+v+")")
+		case "between":
+			v2, err := value(fld.keyAttr, fld.Value2)
+			if err != nil {
+				return "", err
+			}
+			conds = append(conds, name+" BETWEEN "+v+" AND "+v2)
+		default:
+			conds = append(conds, name+" "+fld.Op+" "+v)
+		}
+	}
+	return strings.Join(conds, " AND "), nil
 }
 
 // show is the request as the JSON an SDK would send.
@@ -332,7 +416,7 @@ func (c *console) items(w http.ResponseWriter, r *http.Request) {
 	f := readItemsForm(q, t)
 	v := itemsView{T: t, Form: f, PageNo: len(f.Cursors) + 1}
 	p := page{Title: name, Table: name, Data: &v}
-	req, err := f.build(t)
+	req, err := f.build()
 	v.Request = req.show(name)
 	if err != nil {
 		p.Err = err.Error()
@@ -347,9 +431,8 @@ func (c *console) items(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Count, v.Scanned = count, scanned
 
-	pk, sk := keyNames(t.KeySchema)
-	first := []string{pk, sk, f.PKName, f.SKName}
-	v.Columns = sortedNames(items, first)
+	chosen, _ := f.chosen()
+	v.Columns = sortedNames(items, append(f.Keys[0].names(), chosen.names()...)) // table key first
 	for _, it := range items {
 		row := gridRow{Link: itemPath(name, keyOf(t, it)), Cells: make([]cell, len(v.Columns))}
 		for i, col := range v.Columns {

@@ -51,14 +51,22 @@ func (c *console) tables(w http.ResponseWriter, r *http.Request) {
 	c.render(w, r, http.StatusOK, "tables", page{Title: "Tables", Data: rows})
 }
 
-// keyText is a key schema as "pk (S), sk (N)".
+// keyText is a key schema as "pk (S), sk (N)": the partition attributes,
+// then the sort attributes, each joined by " + " when there are several
+// ("tenant (S) + region (S), year (N) + month (N)").
 func keyText(ks []types.KeySchemaElement, typ map[string]string) string {
-	pk, sk := keyNames(ks)
-	s := pk + " (" + typ[pk] + ")"
-	if sk != "" {
-		s += ", " + sk + " (" + typ[sk] + ")"
+	partition, sort := keyParts(ks, typ)
+	text := func(attrs []keyAttr) string {
+		parts := make([]string, len(attrs))
+		for i, a := range attrs {
+			parts[i] = a.Name + " (" + a.Type + ")"
+		}
+		return strings.Join(parts, " + ")
 	}
-	return s
+	if len(sort) == 0 {
+		return text(partition)
+	}
+	return text(partition) + ", " + text(sort)
 }
 
 // newTable is the create-table form's content.

@@ -91,6 +91,18 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// start starts a server with the console and a browser, and returns a
+// session of the browser, the console's base URL and an SDK client.
+func start(t *testing.T) (*session, string, *dynamodb.Client) {
+	s := &session{t: t, ctx: browser(t), dir: os.Getenv(screenshotDirEnv)}
+	if s.dir == "" {
+		s.dir = t.TempDir()
+	}
+	t.Logf("screenshots in %s", s.dir)
+	base, db := serve(t)
+	return s, base, db
+}
+
 // session runs browser steps for a test, each bounded in time.
 type session struct {
 	t    *testing.T
@@ -165,19 +177,35 @@ func (s *session) screenshot(name, copyTo string) {
 	}
 }
 
-// gridKeys is the sort key column of the grid's rows.
-func (s *session) gridKeys() []string {
-	return eval[[]string](s, `Array.from(document.querySelectorAll("#items tbody tr"), tr => tr.children[2].textContent)`)
+// gridKeys is the seq column of the grid's rows.
+func (s *session) gridKeys() []string { return s.column("seq") }
+
+// column is the grid's column named name, row by row.
+func (s *session) column(name string) []string {
+	return eval[[]string](s, fmt.Sprintf(`(() => {
+		const i = Array.from(document.querySelectorAll("#items thead th"), th => th.textContent).indexOf(%q);
+		return Array.from(document.querySelectorAll("#items tbody tr"), tr => i < 0 ? "" : tr.children[i].textContent);
+	})()`, name))
+}
+
+// choose picks value in the select sel as a user does, firing its change
+// event (which shows and hides the query form's fields).
+func (s *session) choose(sel, value string) {
+	s.t.Helper()
+	if !eval[bool](s, fmt.Sprintf(`(e => !!e && (e.value = %q, e.value === %[1]q) && e.dispatchEvent(new Event("change", {bubbles: true})))(document.querySelector(%q))`, value, sel)) {
+		s.t.Fatalf("choosing %q in %s failed", value, sel)
+	}
+}
+
+// keyField is the CSS selector of the query form's field name (pk, skop,
+// sk or sk2) for key attribute attr of index ("" for the table).
+func keyField(index, name, attr string) string {
+	return fmt.Sprintf(`fieldset.key[data-index=%q] [name=%s][data-attr=%q]`, index, name, attr)
 }
 
 func TestConsoleInBrowser(t *testing.T) {
-	ctx := browser(t)
-	base, db := serve(t)
-	s := &session{t: t, ctx: ctx, dir: os.Getenv(screenshotDirEnv)}
-	if s.dir == "" {
-		s.dir = t.TempDir()
-	}
-	t.Logf("screenshots in %s", s.dir)
+	s, base, db := start(t)
+	ctx := s.ctx
 	bg := context.Background()
 
 	// The empty table list, then a table made with the form.
@@ -258,12 +286,12 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// A query with a sort key condition and a filter, as the SDK sees it.
 	s.navigate("back to the first page", chromedp.Click(chromedp.CSS("a.first")))
+	s.choose("#mode", "query")
+	s.choose(keyField("", "skop", "seq"), "between")
 	s.do("fill the query",
-		chromedp.SetValue(chromedp.ID("mode"), "query"),
-		chromedp.SendKeys(chromedp.ID("pk"), "c1"),
-		chromedp.SetValue(chromedp.ID("skop"), "between"),
-		chromedp.SendKeys(chromedp.ID("sk"), "100"),
-		chromedp.SendKeys(chromedp.ID("sk2"), "200"),
+		chromedp.SendKeys(chromedp.CSS(keyField("", "pk", "customer")), "c1"),
+		chromedp.SendKeys(chromedp.CSS(keyField("", "sk", "seq")), "100"),
+		chromedp.SendKeys(chromedp.CSS(keyField("", "sk2", "seq")), "200"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=fa]`), "status"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=fv]`), "shipped"),
 		chromedp.SetValue(chromedp.ID("order"), "desc"),
@@ -363,6 +391,129 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("newest activity row %q", got)
 	}
 	s.screenshot("activity", "")
+}
+
+// TestMultiAttributeIndexInBrowser queries an index whose key has two
+// partition and two sort attributes from the form, pages through the
+// result and edits an item opened from it.
+func TestMultiAttributeIndexInBrowser(t *testing.T) {
+	s, base, db := start(t)
+	bg := context.Background()
+	createRegions(t, db)
+
+	s.navigate("open the schema", chromedp.Navigate(base+"/console/tables/regions/schema"))
+	if got := s.text("#indexes tbody tr"); !strings.Contains(got, "tenant (S) + region (S), year (N) + month (N)") {
+		t.Errorf("index row %q", got)
+	}
+	s.screenshot("regions-schema", "")
+	s.navigate("open the index", chromedp.Click(chromedp.CSS(`#indexes a`)))
+	s.choose("#mode", "query")
+	field := func(name, attr string) string { return keyField("byRegion", name, attr) }
+	hidden := func(sel string) bool {
+		return eval[bool](s, fmt.Sprintf(`document.querySelector(%q).closest("[hidden]") !== null`, sel))
+	}
+	if !hidden(field("skop", "month")) || hidden(field("skop", "year")) {
+		t.Error("month takes a condition before year has an equality")
+	}
+	s.choose(field("skop", "year"), ">")
+	if !hidden(field("skop", "month")) {
+		t.Error("month takes a condition after a range on year")
+	}
+	s.choose(field("skop", "year"), "=")
+	s.choose(field("skop", "month"), "between")
+	s.do("fill the query",
+		chromedp.SendKeys(chromedp.CSS(field("pk", "tenant")), "acme"),
+		chromedp.SendKeys(chromedp.CSS(field("pk", "region")), "eu"),
+		chromedp.SendKeys(chromedp.CSS(field("sk", "year")), "2025"),
+		chromedp.SendKeys(chromedp.CSS(field("sk", "month")), "3"),
+		chromedp.SendKeys(chromedp.CSS(field("sk2", "month")), "9"),
+		chromedp.SetValue(chromedp.CSS("input[name=limit]"), "4"),
+	)
+	s.screenshot("multi-attribute-query-form", "")
+	s.navigate("run the query", chromedp.Click(chromedp.ID("run")))
+	s.screenshot("multi-attribute-query", "")
+	var seen []string
+	for {
+		seen = append(seen, s.column("id")...)
+		if !eval[bool](s, `!!document.querySelector("a.next")`) {
+			break
+		}
+		s.navigate("next page", chromedp.Click(chromedp.CSS("a.next")))
+	}
+	var want []string
+	for m := 3; m <= 9; m++ {
+		want = append(want, fmt.Sprintf("acme-eu-2025-%02d", m))
+	}
+	if !slices.Equal(seen, want) {
+		t.Errorf("paged through %v, want %v", seen, want)
+	}
+
+	// An item opened from the index's results is edited by its table key.
+	s.navigate("open an item", chromedp.Click(chromedp.CSS("#items a.open")))
+	if got := s.text("#item-key"); got != `{"id":{"S":"acme-eu-2025-07"}}` {
+		t.Errorf("item key %s", got)
+	}
+	var item map[string]any
+	if err := json.Unmarshal([]byte(s.text("#item-wire")), &item); err != nil {
+		t.Fatal(err)
+	}
+	item["note"] = map[string]string{"S": "edited from the index"}
+	edited, _ := json.Marshal(item)
+	s.do("edit the item", chromedp.SetValue(chromedp.ID("item-text"), string(edited)))
+	s.navigate("save the item", chromedp.Click(chromedp.ID("save")))
+	if got := s.text("#done"); got != "Saved" {
+		t.Fatalf("after save: %q (error %q)", got, s.text("#error"))
+	}
+	got, err := db.GetItem(bg, &dynamodb.GetItemInput{TableName: aws.String("regions"),
+		Key: map[string]types.AttributeValue{"id": str("acme-eu-2025-07")}, ConsistentRead: aws.Bool(true)})
+	if err != nil || got.Item["note"] == nil || got.Item["month"].(*types.AttributeValueMemberN).Value != "7" {
+		t.Errorf("SDK reads %v, %v", got.Item, err)
+	}
+}
+
+// createRegions creates table regions (key id) with index byRegion on
+// tenant + region, year + month, and an item for every tenant (acme,
+// beta), region (eu, us), year (2024, 2025) and month, with id
+// "tenant-region-year-month".
+func createRegions(t *testing.T, db *dynamodb.Client) {
+	t.Helper()
+	bg := context.Background()
+	var defs []types.AttributeDefinition
+	var ks []types.KeySchemaElement
+	for i, a := range []string{"tenant", "region", "year", "month"} {
+		defs = append(defs, types.AttributeDefinition{AttributeName: aws.String(a), AttributeType: []types.ScalarAttributeType{"S", "S", "N", "N"}[i]})
+		ks = append(ks, types.KeySchemaElement{AttributeName: aws.String(a), KeyType: []types.KeyType{"HASH", "HASH", "RANGE", "RANGE"}[i]})
+	}
+	_, err := db.CreateTable(bg, &dynamodb.CreateTableInput{
+		TableName: aws.String("regions"), BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: append(defs, types.AttributeDefinition{AttributeName: aws.String("id"), AttributeType: "S"}),
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{IndexName: aws.String("byRegion"), KeySchema: ks,
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reqs []types.WriteRequest
+	for _, tenant := range []string{"acme", "beta"} {
+		for _, region := range []string{"eu", "us"} {
+			for year := 2024; year <= 2025; year++ {
+				for month := 1; month <= 12; month++ {
+					reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{
+						"id":     str(fmt.Sprintf("%s-%s-%d-%02d", tenant, region, year, month)),
+						"tenant": str(tenant), "region": str(region), "year": num(year), "month": num(month),
+					}}})
+				}
+			}
+		}
+	}
+	for len(reqs) > 0 {
+		n := min(len(reqs), 25)
+		if _, err := db.BatchWriteItem(bg, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"regions": reqs[:n]}}); err != nil {
+			t.Fatal(err)
+		}
+		reqs = reqs[n:]
+	}
 }
 
 func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }

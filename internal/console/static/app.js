@@ -2,15 +2,33 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", function () {
-  // Query fields only matter in Query mode.
-  var mode = document.getElementById("mode");
-  if (mode) {
+  // Query fields only matter in Query mode, and only the chosen index's
+  // key fields are sent. Sort attributes take conditions left to right: a
+  // condition on one only after equality on every one before it.
+  var form = document.getElementById("query-form");
+  if (form) {
+    var mode = document.getElementById("mode");
+    var index = document.getElementById("index");
     var sync = function () {
-      document.querySelectorAll(".query-only").forEach(function (el) {
-        el.hidden = mode.value !== "query";
+      var query = mode.value === "query";
+      form.querySelectorAll(".query-only").forEach(function (el) { el.hidden = !query; });
+      form.querySelectorAll("fieldset.key").forEach(function (fs) {
+        fs.disabled = !query || fs.getAttribute("data-index") !== index.value;
+        fs.hidden = fs.disabled;
+        fs.querySelectorAll("input[name=pk]").forEach(function (el) { el.required = true; });
+        var open = true;
+        fs.querySelectorAll(".sort").forEach(function (row) {
+          var op = row.querySelector("select");
+          if (!open) op.value = "";
+          row.hidden = !open;
+          row.querySelector("input[name=sk]").hidden = op.value === "";
+          row.querySelector("input[name=sk2]").hidden = op.value !== "between";
+          open = op.value === "=";
+        });
       });
     };
-    mode.addEventListener("change", sync);
+    form.addEventListener("change", sync);
+    form.addEventListener("submit", sync);
     sync();
   }
 
