@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -92,6 +93,8 @@ func FromTrimHorizon() ChangeOption {
 }
 
 // FromLatest starts with the changes made after Changes reads the stream.
+// A Position taken before any change of some open shard was read resumes
+// that shard from its oldest record, which may precede the start.
 func FromLatest() ChangeOption {
 	return func(o *changeOptions) { o.start, o.pos = stypes.ShardIteratorTypeLatest, "" }
 }
@@ -114,18 +117,16 @@ func PollInterval(d time.Duration) ChangeOption {
 
 // Changes reads the table's stream (see the table's DescribeTable
 // LatestStreamArn) through sc and yields its changes, decoded into T, as
-// they are written. It reads one shard at a time in lineage order: a
-// parent shard to its end before its children, siblings in shard id
-// order; an open shard is polled (see PollInterval). The sequence ends
-// only with an error (a failed request, ctx's end, an undecodable image),
-// or when the stream was disabled and every shard read; breaking out of
-// the loop stops it at once and leaves no goroutine. A SingleTable's feed
-// is its Table().Changes, whose items are of their entity types.
-//
-// Changes reads shards one after the other, which suits a stream with one
-// open shard at a time (as ddbtest's); on a stream whose shard was split
-// in several open shards, the later siblings are read only once the
-// first is closed.
+// they are written. It follows shard lineage: a shard is read only once
+// its parent was read to its end, and the readable shards (the children
+// of a split, the shards of other partitions) are read at the same time,
+// their changes merged as they arrive, with at most 8 reads in flight. An
+// item's changes are in one shard at a time, so they come in order. An
+// open shard is polled (see PollInterval). The sequence ends only with an
+// error (a failed request, ctx's end, an undecodable image), or when the
+// stream was disabled and every shard read; breaking out of the loop stops
+// it at once and leaves no goroutine. A SingleTable's feed is its
+// Table().Changes, whose items are of their entity types.
 func (t *Table[T]) Changes(ctx context.Context, sc StreamsClient, opts ...ChangeOption) iter.Seq2[Change[T], error] {
 	o := changeOptions{start: stypes.ShardIteratorTypeTrimHorizon, poll: defaultPoll}
 	for _, opt := range opts {
@@ -134,7 +135,7 @@ func (t *Table[T]) Changes(ctx context.Context, sc StreamsClient, opts ...Change
 		}
 	}
 	return func(yield func(Change[T], error) bool) {
-		f := &feed[T]{t: t, sc: sc, o: o, done: map[string]bool{}}
+		f := &feed[T]{t: t, sc: sc, o: o, pos: map[string]string{}, active: map[string]*shardRead{}}
 		if err := f.run(ctx, yield); err != nil {
 			yield(Change[T]{}, err)
 		}
@@ -146,83 +147,322 @@ const changesOp = "Changes"
 // errStopped ends a feed whose consumer broke out of the loop.
 var errStopped = errors.New("ddb: feed stopped")
 
-// feed is the state of one Changes iteration.
+// maxShardReads bounds the reads (and goroutines) a feed has in flight.
+const maxShardReads = 8
+
+// Shard states in a position besides a sequence number.
+const (
+	shardStarted = ""  // read from its start, no change yielded yet
+	shardEnded   = "*" // read to its end
+)
+
+// feed is the state of one Changes iteration. Only the goroutine running
+// the iteration touches it, but for the shardRead a fetch has in flight.
 type feed[T any] struct {
-	t    *Table[T]
-	sc   StreamsClient
-	o    changeOptions
-	arn  string
-	done map[string]bool // shards read to their end (or skipped)
+	t   *Table[T]
+	sc  StreamsClient
+	o   changeOptions
+	arn string
+	// pos is the position: for each shard being read, or read to its end
+	// while its children are not, the last sequence number yielded (or a
+	// shard state). The shards it names and their ancestors are read; the
+	// others are not.
+	pos     map[string]string
+	legacy  string                // the shard of a version 1 position, until the first describe
+	active  map[string]*shardRead // the shards being read
+	parents map[string]string     // shard -> parent, of the last DescribeStream
+	enabled bool                  // the stream was enabled at the last DescribeStream
+	first   bool                  // the first DescribeStream is done
+	busy    int                   // fetches in flight
+	results chan fetched
+	wg      sync.WaitGroup
 }
 
-// run reads shard after shard until the stream ends, an error or a stop.
+// shardRead is the reading of one shard.
+type shardRead struct {
+	id      string
+	start   *dynamodbstreams.GetShardIteratorInput // gets an iterator after the last change yielded
+	it      *string                                // the next read's iterator, nil to get one
+	empties int                                    // empty reads in a row
+	due     time.Time                              // next read not before
+	busy    bool                                   // a fetch is in flight
+}
+
+// fetched is the result of one fetch.
+type fetched struct {
+	r    *shardRead
+	recs []stypes.Record
+	end  bool // the shard was read to its end
+	err  error
+}
+
+// run reads the stream until it ends, an error or a stop, and then waits
+// for its fetches.
 func (f *feed[T]) run(ctx context.Context, yield func(Change[T], error) bool) error {
-	shard, it, err := f.begin(ctx)
-	for err == nil {
-		if err = f.readShard(ctx, shard, it, yield); err != nil {
-			break
-		}
-		f.done[shard] = true
-		var ok bool
-		if shard, ok, err = f.next(ctx); err == nil && !ok {
-			return nil
-		}
-		it = &dynamodbstreams.GetShardIteratorInput{ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon}
-	}
+	ctx, cancel := context.WithCancel(ctx)
+	f.results = make(chan fetched, maxShardReads) // fetches never block on it
+	defer func() {
+		cancel()
+		f.wg.Wait()
+	}()
+	err := f.loop(ctx, yield)
 	if errors.Is(err, errStopped) {
 		return nil
 	}
 	return mapErr(changesOp, f.t.name, err)
 }
 
-// begin finds the stream and the first shard to read, with the iterator
-// request that starts it.
-func (f *feed[T]) begin(ctx context.Context) (string, *dynamodbstreams.GetShardIteratorInput, error) {
-	var p feedPosition
-	if f.o.pos != "" {
-		var err error
-		if p, err = f.t.decodePosition(f.o.pos); err != nil {
-			return "", nil, err
-		}
-		f.arn = p.Stream
-	} else {
-		d, err := f.t.client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(f.t.name)})
-		if err != nil {
-			return "", nil, err
-		}
-		if d.Table == nil || d.Table.LatestStreamArn == nil {
-			return "", nil, opErr(changesOp, f.t.name, ErrInvalidInput, "table %q has no stream", f.t.name)
-		}
-		f.arn = *d.Table.LatestStreamArn
+// loop describes the stream when its shards may have changed, starts
+// fetches of the shards due, and yields what they read.
+func (f *feed[T]) loop(ctx context.Context, yield func(Change[T], error) bool) error {
+	if err := f.begin(ctx); err != nil {
+		return err
 	}
-	shards, _, err := f.describe(ctx)
+	describeDue, describes := time.Now(), 0
+	timer := time.NewTimer(time.Hour) // since Go 1.23, Reset and Stop need no draining
+	defer timer.Stop()
+	for {
+		now := time.Now()
+		if !describeDue.IsZero() && !now.Before(describeDue) {
+			waiting, err := f.refresh(ctx)
+			if err != nil {
+				return err
+			}
+			switch {
+			case len(f.active) == 0 && !f.enabled:
+				return nil // the disabled stream is read
+			case waiting || len(f.active) == 0:
+				describeDue = now.Add(f.backoff().delay(describes))
+				describes++
+			default:
+				describeDue, describes = time.Time{}, 0
+			}
+		}
+		wake := describeDue
+		for _, r := range f.active {
+			switch {
+			case r.busy || f.busy == maxShardReads: // a fetch's result wakes the loop
+			case !now.Before(r.due):
+				r.busy = true
+				f.busy++
+				f.wg.Add(1)
+				go f.fetch(ctx, r)
+			case wake.IsZero() || r.due.Before(wake):
+				wake = r.due
+			}
+		}
+		timer.Stop()
+		if !wake.IsZero() {
+			timer.Reset(time.Until(wake))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+		case res := <-f.results:
+			end, err := f.yieldFetched(res, yield)
+			if err != nil {
+				return err
+			}
+			if end {
+				describeDue, describes = time.Now(), 0 // look for the shard's children
+			}
+		}
+	}
+}
+
+// yieldFetched yields the changes of a fetch and schedules the shard's
+// next read; it reports whether the shard was read to its end.
+func (f *feed[T]) yieldFetched(res fetched, yield func(Change[T], error) bool) (bool, error) {
+	r := res.r
+	r.busy = false
+	f.busy--
+	if res.err != nil {
+		return false, res.err
+	}
+	for _, rec := range res.recs {
+		ch, err := f.change(r.id, rec)
+		if err != nil {
+			return false, err
+		}
+		if !yield(ch, nil) {
+			return false, errStopped
+		}
+		r.start.ShardIteratorType, r.start.SequenceNumber = stypes.ShardIteratorTypeAfterSequenceNumber, aws.String(ch.SequenceNumber)
+	}
+	switch {
+	case res.end:
+		delete(f.active, r.id)
+		f.pos[r.id] = shardEnded
+		return true, nil
+	case len(res.recs) == 0:
+		r.due = time.Now().Add(f.backoff().delay(r.empties))
+		r.empties++
+	default:
+		r.due, r.empties = time.Time{}, 0
+	}
+	return false, nil
+}
+
+// fetch reads the next records of r (getting an iterator first if it has
+// none), retrying throttling and expired iterators with the package's
+// backoff, and sends the result to f.results.
+func (f *feed[T]) fetch(ctx context.Context, r *shardRead) {
+	defer f.wg.Done()
+	res := fetched{r: r}
+	res.err = retryLoop(ctx, f.backoff(), func() (bool, error) {
+		if r.it == nil {
+			out, err := f.sc.GetShardIterator(ctx, r.start)
+			if err != nil {
+				return false, err
+			}
+			r.it = out.ShardIterator
+		}
+		out, err := f.sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: r.it})
+		var expired *stypes.ExpiredIteratorException
+		if errors.As(err, &expired) {
+			r.it = nil // resume after the last change yielded
+			return false, errRetry
+		}
+		if err != nil {
+			return false, err
+		}
+		res.recs, r.it, res.end = out.Records, out.NextShardIterator, out.NextShardIterator == nil
+		return true, nil
+	})
+	f.results <- res
+}
+
+// begin finds the stream: the position's, or the table's latest.
+func (f *feed[T]) begin(ctx context.Context) error {
+	if f.o.pos != "" {
+		p, err := f.t.decodePosition(f.o.pos)
+		if err != nil {
+			return err
+		}
+		f.arn, f.pos, f.legacy = p.Stream, p.Shards, p.legacy
+		return nil
+	}
+	d, err := f.t.client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(f.t.name)})
 	if err != nil {
-		return "", nil, err
+		return err
+	}
+	if d.Table == nil || d.Table.LatestStreamArn == nil {
+		return opErr(changesOp, f.t.name, ErrInvalidInput, "table %q has no stream", f.t.name)
+	}
+	f.arn = *d.Table.LatestStreamArn
+	return nil
+}
+
+// refresh describes the stream and starts reading the shards that became
+// readable: those the position names as being read, and the unread ones
+// whose parent was read (or is gone). It reports whether a shard read to
+// its end still waits for its children to be listed.
+func (f *feed[T]) refresh(ctx context.Context) (waiting bool, err error) {
+	var shards []stypes.Shard
+	err = retryLoop(ctx, f.backoff(), func() (bool, error) {
+		var err error
+		shards, f.enabled, err = f.describe(ctx)
+		return false, err
+	})
+	if err != nil {
+		return false, err
 	}
 	order := lineageOrder(shards)
+	f.parents = make(map[string]string, len(shards))
+	for _, s := range shards {
+		f.parents[aws.ToString(s.ShardId)] = aws.ToString(s.ParentShardId)
+	}
+	if !f.first {
+		f.first = true
+		if err := f.resume(order); err != nil {
+			return false, err
+		}
+	}
+	read := f.ancestors()
+	for _, s := range order {
+		id := aws.ToString(s.ShardId)
+		q, named := f.pos[id]
+		if read[id] || f.active[id] != nil || q == shardEnded {
+			continue
+		}
+		if !named { // unread: readable once its parent was read
+			p := f.parents[id]
+			if _, listed := f.parents[p]; listed && f.pos[p] != shardEnded && !read[p] {
+				continue
+			}
+			f.pos[id] = shardStarted
+		}
+		start := &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(f.arn), ShardId: aws.String(id),
+			ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon}
+		if q != shardStarted {
+			start.ShardIteratorType, start.SequenceNumber = stypes.ShardIteratorTypeAfterSequenceNumber, aws.String(q)
+		}
+		f.active[id] = &shardRead{id: id, start: start}
+	}
+	// Forget the ended shards that are gone or whose children are named.
+	read = f.ancestors()
+	hasChild := map[string]bool{}
+	for _, p := range f.parents {
+		hasChild[p] = true
+	}
+	for id, q := range f.pos {
+		_, listed := f.parents[id]
+		switch {
+		case q != shardEnded:
+		case !listed || read[id]:
+			delete(f.pos, id)
+		case !hasChild[id]:
+			waiting = f.enabled
+		}
+	}
+	return waiting, nil
+}
+
+// resume adapts the start to the first listing of the stream's shards, in
+// lineage order: it checks that a position's shards are still there, and
+// marks as read the shards a version 1 position or FromLatest skips.
+func (f *feed[T]) resume(order []stypes.Shard) error {
 	switch {
 	case f.o.pos != "":
-		for _, s := range order {
-			if aws.ToString(s.ShardId) == p.Shard {
-				return p.Shard, &dynamodbstreams.GetShardIteratorInput{
-					ShardIteratorType: stypes.ShardIteratorTypeAfterSequenceNumber, SequenceNumber: aws.String(p.Seq)}, nil
-			}
-			f.done[aws.ToString(s.ShardId)] = true
+		listed := false
+		for id := range f.pos {
+			_, ok := f.parents[id]
+			listed = listed || ok
 		}
-		return "", nil, opErr(changesOp, f.t.name, ErrInvalidCursor, "the position's shard %s is no longer in the stream", p.Shard)
+		if !listed {
+			return opErr(changesOp, f.t.name, ErrInvalidCursor, "the position's shards are no longer in the stream")
+		}
+		// A version 1 position: the shards before its own in lineage
+		// order were read.
+		for i := 0; f.legacy != "" && i < len(order) && aws.ToString(order[i].ShardId) != f.legacy; i++ {
+			f.pos[aws.ToString(order[i].ShardId)] = shardEnded
+		}
 	case f.o.start == stypes.ShardIteratorTypeLatest:
 		for _, s := range order {
-			if s.SequenceNumberRange == nil || s.SequenceNumberRange.EndingSequenceNumber == nil {
-				return aws.ToString(s.ShardId), &dynamodbstreams.GetShardIteratorInput{ShardIteratorType: stypes.ShardIteratorTypeLatest}, nil
+			id := aws.ToString(s.ShardId)
+			if s.SequenceNumberRange != nil && s.SequenceNumberRange.EndingSequenceNumber != nil {
+				f.pos[id] = shardEnded
+				continue
 			}
-			f.done[aws.ToString(s.ShardId)] = true
+			f.pos[id] = shardStarted
+			f.active[id] = &shardRead{id: id, start: &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(f.arn),
+				ShardId: aws.String(id), ShardIteratorType: stypes.ShardIteratorTypeLatest}}
 		}
 	}
-	shard, ok, err := f.next(ctx)
-	if err == nil && !ok {
-		err = errStopped // a disabled stream with nothing to read
+	return nil
+}
+
+// ancestors returns the listed ancestors of the shards the position
+// names: they were read.
+func (f *feed[T]) ancestors() map[string]bool {
+	read := map[string]bool{}
+	for id := range f.pos {
+		for p := f.parents[id]; p != "" && !read[p]; p = f.parents[p] {
+			read[p] = true
+		}
 	}
-	return shard, &dynamodbstreams.GetShardIteratorInput{ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon}, err
+	return read
 }
 
 // describe lists the stream's shards (all pages) and reports whether the
@@ -245,34 +485,6 @@ func (f *feed[T]) describe(ctx context.Context) ([]stypes.Shard, bool, error) {
 		}
 		in.ExclusiveStartShardId = d.LastEvaluatedShardId
 	}
-}
-
-// next waits for the next shard to read: the first in lineage order not
-// yet read whose parent was read (or is gone). It reports false when the
-// stream is disabled and all its shards were read.
-func (f *feed[T]) next(ctx context.Context) (string, bool, error) {
-	var shard string
-	err := retryLoop(ctx, f.backoff(), func() (bool, error) {
-		shards, enabled, err := f.describe(ctx)
-		if err != nil {
-			return false, err
-		}
-		for _, s := range lineageOrder(shards) {
-			id := aws.ToString(s.ShardId)
-			if !f.done[id] {
-				shard = id
-				return false, nil
-			}
-		}
-		if !enabled {
-			return false, nil
-		}
-		return false, errRetry
-	})
-	if err != nil {
-		return "", false, err
-	}
-	return shard, shard != "", nil
 }
 
 // lineageOrder sorts shards parents first, siblings (and roots) by id.
@@ -311,52 +523,6 @@ func (f *feed[T]) backoff() backoff {
 	return backoff{base: f.o.poll, max: 20 * f.o.poll}
 }
 
-// readShard yields the records of shard from the iterator request start
-// until the shard's end.
-func (f *feed[T]) readShard(ctx context.Context, shard string, start *dynamodbstreams.GetShardIteratorInput, yield func(Change[T], error) bool) error {
-	start.StreamArn, start.ShardId = aws.String(f.arn), aws.String(shard)
-	iterator := func() (*string, error) {
-		out, err := f.sc.GetShardIterator(ctx, start)
-		if err != nil {
-			return nil, err
-		}
-		return out.ShardIterator, nil
-	}
-	it, err := iterator()
-	for err == nil && it != nil {
-		var recs []stypes.Record
-		err = retryLoop(ctx, f.backoff(), func() (bool, error) {
-			out, err := f.sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it})
-			var expired *stypes.ExpiredIteratorException
-			if errors.As(err, &expired) {
-				if it, err = iterator(); err != nil { // resume where the last read ended
-					return false, err
-				}
-				return false, errRetry
-			}
-			if err != nil {
-				return false, err
-			}
-			recs, it = out.Records, out.NextShardIterator
-			if len(recs) == 0 && it != nil {
-				return false, errRetry
-			}
-			return true, nil
-		})
-		for _, r := range recs {
-			ch, cerr := f.change(shard, r)
-			if cerr != nil {
-				return cerr
-			}
-			if !yield(ch, nil) {
-				return errStopped
-			}
-			start.ShardIteratorType, start.SequenceNumber = stypes.ShardIteratorTypeAfterSequenceNumber, aws.String(ch.SequenceNumber)
-		}
-	}
-	return err
-}
-
 // change decodes one stream record.
 func (f *feed[T]) change(shard string, r stypes.Record) (Change[T], error) {
 	ch := Change[T]{Kind: changeKinds[r.EventName]}
@@ -371,7 +537,8 @@ func (f *feed[T]) change(shard string, r stypes.Record) (Change[T], error) {
 	if ch.Old, err = f.image(d.OldImage); err == nil {
 		ch.New, err = f.image(d.NewImage)
 	}
-	ch.Position = f.t.encodePosition(feedPosition{Table: f.t.name, Stream: f.arn, Shard: shard, Seq: ch.SequenceNumber})
+	f.pos[shard] = ch.SequenceNumber
+	ch.Position = f.t.encodePosition(feedPosition{Table: f.t.name, Stream: f.arn, Shards: f.pos})
 	return ch, err
 }
 
@@ -436,10 +603,24 @@ func fromStreamAV(av stypes.AttributeValue) types.AttributeValue {
 // JSON body and the first 8 bytes of SHA-256 over both, sealed under the
 // table's cursor keys), with its own version byte and body.
 
-const positionVersion = 0x10 | cursorVersion
+const (
+	positionVersion  = 0x20 | cursorVersion // the state of every shard being read
+	positionVersion1 = 0x10 | cursorVersion // one shard and sequence number (older feeds)
+)
 
-// feedPosition is the body of a position: the last change read.
+// feedPosition is the body of a position: for each shard being read, the
+// last change yielded (or shardStarted), and the shards read to their
+// end whose children are not being read (shardEnded).
 type feedPosition struct {
+	Table  string            `json:"f"`
+	Stream string            `json:"a"`
+	Shards map[string]string `json:"p"`
+	legacy string            // the shard of a version 1 position
+}
+
+// feedPosition1 is the body of a version 1 position: the last change
+// read, the shards before its own in lineage order being read.
+type feedPosition1 struct {
 	Table  string `json:"f"`
 	Stream string `json:"a"`
 	Shard  string `json:"s"`
@@ -451,16 +632,25 @@ func (t *Table[T]) encodePosition(p feedPosition) string {
 	return t.schema.cursorKeys.frame(positionVersion, p)
 }
 
-// decodePosition checks a position of this table and returns its body.
+// decodePosition checks a position of this table (of either version) and
+// returns its body.
 func (t *Table[T]) decodePosition(pos string) (feedPosition, error) {
 	var p feedPosition
 	bad := func(format string, args ...any) error {
 		return opErr(changesOp, t.name, ErrInvalidCursor, format, args...)
 	}
-	if err := t.schema.cursorKeys.unframe(pos, positionVersion, "change feed position", &p); err != nil {
-		return p, bad("%v", err)
+	const what = "change feed position"
+	if err := t.schema.cursorKeys.unframe(pos, positionVersion, what, &p); err != nil {
+		var p1 feedPosition1
+		if t.schema.cursorKeys.unframe(pos, positionVersion1, what, &p1) != nil {
+			return p, bad("%v", err)
+		}
+		if p1.Shard == "" || p1.Seq == "" {
+			return p, bad("malformed change feed position body")
+		}
+		p = feedPosition{Table: p1.Table, Stream: p1.Stream, Shards: map[string]string{p1.Shard: p1.Seq}, legacy: p1.Shard}
 	}
-	if p.Stream == "" || p.Shard == "" || p.Seq == "" {
+	if _, blank := p.Shards[""]; p.Stream == "" || len(p.Shards) == 0 || blank {
 		return p, bad("malformed change feed position body")
 	}
 	if p.Table != t.name {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -314,25 +316,68 @@ func TestChangesStops(t *testing.T) {
 		}
 		goleak.VerifyNone(t, opts...)
 	})
+	t.Run("break with reads in flight", func(t *testing.T) {
+		opts := leakOptions()
+		split, srv := newFeedTable[feedItem](t, types.StreamViewTypeNewImage)
+		for range 3 { // 8 open shards
+			if err := srv.SplitStreamShard("us-east-1", split.Name()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 50 {
+			if err := split.Put(ctx, feedItem{ID: fmt.Sprint(i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		takeChanges(t, split.Changes(ctx, srv.StreamsClient(), PollInterval(time.Millisecond)), 20)
+		srv.Close()
+		goleak.VerifyNone(t, opts...)
+	})
 }
 
+// TestChangesConcurrentWritersCheckpoints consumes 20k changes (2k with
+// -short; DDB_FEED_CHANGES=100000, as .ci/run sets, for the 100k)
+// from concurrent writers while the stream's shards split (up to 8 open
+// at once) and roll over, restarting from the last position after a
+// random number of changes: every change comes exactly once, in order per
+// item.
 func TestChangesConcurrentWritersCheckpoints(t *testing.T) {
 	t.Parallel()
 	const (
-		writers   = 4
-		perWriter = 5000 // 20k changes in all
-		items     = 50   // per writer: every item is written perWriter/items times
+		writers = 4
+		items   = 50 // per writer: every item is written total/writers/items times
 	)
-	total := writers * perWriter
-	if testing.Short() {
+	total := 20000
+	if n, err := strconv.Atoi(os.Getenv("DDB_FEED_CHANGES")); err == nil && n > 0 {
+		total = n
+	} else if testing.Short() {
 		total /= 10
 	}
-	tbl, srv := newFeedTable[feedItem](t, types.StreamViewTypeNewImage, ddbtest.WithStreamShardSize(500))
+	total -= total % (writers * items)
+	tbl, srv := newFeedTable[feedItem](t, types.StreamViewTypeNewImage, ddbtest.WithStreamShardSize(total/20))
 	sc := srv.StreamsClient()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
 	var wg sync.WaitGroup
+	written := make(chan struct{})
+	go func() { // split the shards three times and roll them over 12 times while writers write
+		for i := range 15 {
+			select {
+			case <-written:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			change := srv.RollStreamShard
+			if i%4 == 1 {
+				change = srv.SplitStreamShard
+			}
+			if err := change("us-east-1", tbl.Name()); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	defer close(written)
 	for w := range writers {
 		wg.Add(1)
 		go func() {
@@ -564,5 +609,106 @@ func TestStreamCreateOption(t *testing.T) {
 	}
 	if s := out.Table.StreamSpecification; s == nil || !aws.ToBool(s.StreamEnabled) || s.StreamViewType != types.StreamViewTypeKeysOnly || out.Table.LatestStreamArn == nil {
 		t.Errorf("stream: %+v, arn %v", s, out.Table.LatestStreamArn)
+	}
+}
+
+// TestChangesSplitSiblings: after a split, both children are open and
+// read at once (the feed does not wait for the first to close), and a
+// position taken in the middle resumes both without a gap or a repeat. A
+// version 1 position (one shard and sequence number, from older feeds) is
+// still accepted.
+func TestChangesSplitSiblings(t *testing.T) {
+	t.Parallel()
+	tbl, srv := newFeedTable[feedItem](t, types.StreamViewTypeNewImage)
+	sc := srv.StreamsClient()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	poll := PollInterval(time.Millisecond)
+	put := func(round int) {
+		for i := range 20 {
+			if err := tbl.Put(ctx, feedItem{ID: fmt.Sprint(i), N: round}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	put(0)
+	if err := srv.SplitStreamShard("us-east-1", tbl.Name()); err != nil {
+		t.Fatal(err)
+	}
+	put(1)
+	put(2)
+	all := takeChanges(t, tbl.Changes(ctx, sc, poll), 60)
+	for _, n := range []int{5, 20, 33, 59} {
+		seen := map[string]int{}
+		for _, ch := range all[:n+1] {
+			seen[ch.New.ID]++
+		}
+		for _, ch := range takeChanges(t, tbl.Changes(ctx, sc, poll, FromPosition(all[n].Position)), 59-n) {
+			seen[ch.New.ID]++
+		}
+		for id, k := range seen {
+			if k != 3 {
+				t.Errorf("resumed after %d: item %s seen %d times, want 3", n, id, k)
+			}
+		}
+	}
+	// Per item, rounds come in order.
+	last := map[string]int{}
+	for _, ch := range all {
+		if prev, ok := last[ch.New.ID]; ok && ch.New.N != prev+1 || !ok && ch.New.N != 0 {
+			t.Errorf("item %s: round %d after %d", ch.New.ID, ch.New.N, prev)
+		}
+		last[ch.New.ID] = ch.New.N
+	}
+
+	// A version 1 position names the shard and sequence number of the
+	// change: the shards before its shard in lineage order were read.
+	p, err := tbl.decodePosition(all[3].Position) // in the first shard, before the split
+	if err != nil || len(p.Shards) != 1 {
+		t.Fatalf("position of change 3: %+v, %v", p, err)
+	}
+	for shard, seq := range p.Shards {
+		v1 := tbl.schema.cursorKeys.frame(positionVersion1, feedPosition1{Table: tbl.Name(), Stream: p.Stream, Shard: shard, Seq: seq})
+		want := map[string]int{}
+		for _, ch := range all[4:] {
+			want[fmt.Sprint(ch.New.ID, "/", ch.New.N)]++
+		}
+		for _, ch := range takeChanges(t, tbl.Changes(ctx, sc, poll, FromPosition(v1)), 56) {
+			want[fmt.Sprint(ch.New.ID, "/", ch.New.N)]--
+		}
+		for k, n := range want {
+			if n != 0 {
+				t.Errorf("from a version 1 position: %s counted %+d", k, -n)
+			}
+		}
+	}
+}
+
+// TestChangesDeletedTable: a deleted table's stream stays readable for a
+// day, so a consumer resuming from a position reads the last changes and
+// ends.
+func TestChangesDeletedTable(t *testing.T) {
+	t.Parallel()
+	tbl, srv := newFeedTable[feedItem](t, types.StreamViewTypeNewImage)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, id := range []string{"a", "b", "c"} {
+		if err := tbl.Put(ctx, feedItem{ID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pos := takeChanges(t, tbl.Changes(ctx, srv.StreamsClient()), 1)[0].Position
+	if err := tbl.DeleteTable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for ch, err := range tbl.Changes(ctx, srv.StreamsClient(), PollInterval(time.Millisecond), FromPosition(pos)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ch.New.ID)
+	}
+	if fmt.Sprint(got) != "[b c]" {
+		t.Errorf("got %v, want [b c]", got)
 	}
 }

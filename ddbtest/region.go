@@ -39,8 +39,8 @@ func WithSharedRegions() Option {
 // holds owns it; its namespaces point to it.
 type regionSet struct {
 	shared bool
-	shards int   // WithStreamShardSize: records per stream shard
-	raw    Store // the store given WithStore (or the memory store)
+	shards shardPolicy // WithStreamShardSize, WithStreamShardAge
+	raw    Store       // the store given WithStore (or the memory store)
 	faults atomic.Pointer[faultState]
 	mu     sync.Mutex
 	m      map[string]*Server

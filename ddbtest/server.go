@@ -29,8 +29,10 @@ type Server struct {
 	clock func() time.Time
 	store Store
 
-	mu     sync.RWMutex // guards tables
-	tables map[string]*table
+	mu        sync.RWMutex // guards tables
+	tables    map[string]*table
+	retiredMu sync.Mutex       // guards retired; no lock is taken while it is held
+	retired   []retiredStreams // streams.go: deleted tables' streams
 
 	tokens tokenCache // TransactWriteItems idempotency
 
@@ -54,7 +56,7 @@ type config struct {
 	faults        Faults
 	store         Store
 	sharedRegions bool
-	shardSize     int // streams.go
+	shards        shardPolicy // streams.go
 	delays        tableDelays
 }
 
@@ -119,7 +121,7 @@ func Open(opts ...Option) (*Server, error) {
 		tables:  map[string]*table{},
 		stop:    make(chan struct{}),
 		region:  DefaultRegion,
-		regions: &regionSet{shared: c.sharedRegions, shards: c.shardSize, raw: raw, m: map[string]*Server{}},
+		regions: &regionSet{shared: c.sharedRegions, shards: c.shards, raw: raw, m: map[string]*Server{}},
 		delays:  c.delays,
 	}
 	if s.clock == nil {

@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,15 +32,26 @@ import (
 // the record in the Streams API's JSON. Disabling the stream keeps it
 // readable; enabling it again starts a new stream with a new label and ARN.
 //
-// Shards: a stream starts with one open shard. RollStreamShard closes it
-// (its EndingSequenceNumber set) and opens a child whose ParentShardId
-// names it; so does every write that fills the open shard to the size
-// WithStreamShardSize sets. Otherwise shards never roll over.
+// Shards: a stream starts with one open shard, which holds every item.
+// Each shard holds the items whose partition key hashes (the first 4
+// bytes of the MD5 of its type and value) into its range, so an item's
+// records are in one open shard at a time. RollStreamShard closes every
+// open shard (its EndingSequenceNumber set) and opens one child for each,
+// with the same hash range and a ParentShardId naming it; so does a write
+// once the open shards hold WithStreamShardSize records, and a write or
+// the TTL sweep once they are WithStreamShardAge old. SplitStreamShard
+// closes every open shard and opens two children for each, which share
+// its hash range half and half, as DynamoDB splits a partition's shard.
+// Shards roll over in no other way. A record's value starts with 8 bytes
+// of creation time, then a 0 byte and the 4 bytes of its key's hash (in
+// records written before shards could split, the JSON follows the time).
 //
 // Retention: records older than 24 hours of the server's clock are not
 // returned; they are trimmed from the store after writes (at most once a
 // second) and by the TTL sweep (every second, or SweepTTL with WithClock),
-// which also forgets streams disabled more than 24 hours ago.
+// which also forgets streams disabled more than 24 hours ago. DeleteTable
+// disables the table's stream and keeps its streams (retiredStreams),
+// recorded in the store under retiredPrefix, until the sweep forgets them.
 
 // Stream view types.
 const (
@@ -82,30 +95,95 @@ type streamMeta struct {
 }
 
 // shardMeta is one shard of a stream; End is empty while it is open.
+// It holds the items whose key hash is in [Lo, Hi), Hi 0 standing for
+// hashSpace.
 type shardMeta struct {
 	ID, Parent string `json:",omitempty"`
 	Start, End string `json:",omitempty"`
+	Lo, Hi     uint64 `json:",omitempty"`
+}
+
+// hashSpace is the number of key hashes.
+const hashSpace = 1 << 32
+
+// hashRange returns the key hashes sh holds, [lo, hi).
+func (sh shardMeta) hashRange() (lo, hi uint64) {
+	if sh.Hi == 0 {
+		return sh.Lo, hashSpace
+	}
+	return sh.Lo, sh.Hi
+}
+
+// holds reports whether sh holds the items whose key hash is h.
+func (sh shardMeta) holds(h uint32) bool {
+	lo, hi := sh.hashRange()
+	return uint64(h) >= lo && uint64(h) < hi
+}
+
+// opened returns when sh was opened, from its id (see newShard).
+func (sh shardMeta) opened() time.Time {
+	ms, _ := strconv.ParseInt(strings.TrimPrefix(sh.ID, "shardId-")[:min(20, len(sh.ID))], 10, 64)
+	return time.UnixMilli(ms)
+}
+
+// keyHash returns the hash of partition key value v that routes its
+// item's records to a shard.
+func keyHash(v av.Value) uint32 {
+	h := md5.New()
+	h.Write([]byte{byte(v.Type)})
+	h.Write([]byte(v.Str))
+	h.Write(v.Bytes)
+	return binary.BigEndian.Uint32(h.Sum(nil))
+}
+
+// recordHeader is the size of a stored record's header: creation time,
+// a 0 byte, key hash.
+const recordHeader = 13
+
+// storedRecord splits a stored record into its key hash (all reports a
+// record from before shards could split, which any shard holds) and its
+// JSON.
+func storedRecord(v []byte) (hash uint32, all bool, js []byte) {
+	if len(v) > recordHeader && v[8] == 0 {
+		return binary.BigEndian.Uint32(v[9:recordHeader]), false, v[recordHeader:]
+	}
+	return 0, true, v[8:]
 }
 
 // streamLog is a table's live stream state. It is guarded by table.mu.
 type streamLog struct {
-	seq       uint64           // last sequence number handed out
-	tree      Tree             // the tree of the enabled stream, nil when none
-	trees     map[string]Tree  // every stream's tree, by label
-	clock     func() time.Time // the server's
-	save      func() error     // records the table's definition
-	shardSize int              // WithStreamShardSize
-	rollDue   bool             // the open shard is full
-	batch     func(fn func(w BatchWriter) error) error
-	lastTrim  time.Time // when the enabled stream was last trimmed
+	seq      uint64           // last sequence number handed out
+	tree     Tree             // the tree of the enabled stream, nil when none
+	trees    map[string]Tree  // every stream's tree, by label
+	clock    func() time.Time // the server's
+	save     func() error     // records the table's definition
+	policy   shardPolicy
+	rollDue  bool // the open shards are full
+	batch    func(fn func(w BatchWriter) error) error
+	lastTrim time.Time // when the enabled stream was last trimmed
 }
 
-// WithStreamShardSize makes a stream's open shard close, and a child
-// shard open, once n records were written to it (as DynamoDB rolls shards
+// shardPolicy says when open shards roll over by themselves.
+type shardPolicy struct {
+	size int           // WithStreamShardSize
+	age  time.Duration // WithStreamShardAge
+}
+
+// WithStreamShardSize makes a stream's open shards close, and children
+// open, once n records were written to them (as DynamoDB rolls shards
 // over from time to time), so that consumers following shard lineage are
 // tested without calling RollStreamShard. n <= 0 means never (the default).
 func WithStreamShardSize(n int) Option {
-	return func(c *config) { c.shardSize = n }
+	return func(c *config) { c.shards.size = n }
+}
+
+// WithStreamShardAge makes a stream's open shards close, and children
+// open, once they are d old by the server's clock (DynamoDB rolls shards
+// over about every four hours). The rollover happens on the next write or
+// TTL sweep (every second, or SweepTTL with WithClock). d <= 0 means
+// never (the default).
+func WithStreamShardAge(d time.Duration) Option {
+	return func(c *config) { c.shards.age = d }
 }
 
 // streamCommitted rolls the open shard over if it filled up, and trims
@@ -116,11 +194,9 @@ func (t *table) streamCommitted() {
 	if t.stream.tree == nil {
 		return
 	}
-	if t.stream.rollDue {
-		t.stream.rollDue = false
-		_ = t.rollShard()
-	}
-	if now := t.stream.clock(); now.Sub(t.stream.lastTrim) >= time.Second {
+	now := t.stream.clock()
+	t.rollIfDue(now)
+	if now.Sub(t.stream.lastTrim) >= time.Second {
 		t.stream.lastTrim = now
 		_ = trimStreamTree(t.stream.batch, t.stream.tree, now)
 	}
@@ -184,37 +260,45 @@ func applyStreamSpec(m *tableMeta, spec *streamSpec, creating bool, now time.Tim
 		if !live {
 			return validationError("Table already has no enabled stream: TableName: " + m.Name)
 		}
-		// Disabling closes the open shard: no record follows.
+		// Disabling closes the open shards: no record follows.
 		sm := &m.Streams[n-1]
 		sm.Disabled, sm.DisabledAt = true, float64(now.UnixMilli())/1000
 		sm.Shards = append([]shardMeta(nil), sm.Shards...)
-		last := &sm.Shards[len(sm.Shards)-1]
-		start, _ := parseSeq(last.Start)
-		last.End = formatSeq(max(seq, start))
+		for i := range sm.Shards {
+			if sh := &sm.Shards[i]; sh.End == "" {
+				start, _ := parseSeq(sh.Start)
+				sh.End = formatSeq(max(seq, start))
+			}
+		}
 		return nil
 	}
 	if live {
 		return validationError("Table already has an enabled stream: TableName: " + m.Name)
 	}
-	label := now.UTC().Format("2006-01-02T15:04:05.000")
+	label := now.UTC().Format(streamLabelLayout)
 	for n > 0 && label <= m.Streams[n-1].Label {
 		now = now.Add(time.Millisecond)
-		label = now.UTC().Format("2006-01-02T15:04:05.000")
+		label = now.UTC().Format(streamLabelLayout)
 	}
 	m.Streams = append(m.Streams, streamMeta{
 		Label:    label,
 		ViewType: spec.StreamViewType,
 		Created:  float64(now.UnixMilli()) / 1000,
-		Shards:   []shardMeta{newShard(now, seq+1, "")},
+		Shards:   []shardMeta{newShard(now, seq+1, "", 0, hashSpace)},
 	})
 	return nil
 }
 
-// newShard returns an open shard whose first sequence number is start.
-func newShard(now time.Time, start uint64, parent string) shardMeta {
-	sum := md5.Sum([]byte(strconv.FormatUint(start, 10) + parent))
+// newShard returns an open shard whose first sequence number is start,
+// child of the shard called parent ("" for none), holding the key hashes
+// in [lo, hi).
+func newShard(now time.Time, start uint64, parent string, lo, hi uint64) shardMeta {
+	sum := md5.Sum([]byte(strconv.FormatUint(start, 10) + parent + strconv.FormatUint(lo, 10)))
 	id := fmt.Sprintf("shardId-%020d-%s", now.UnixMilli(), hex.EncodeToString(sum[:4]))
-	return shardMeta{ID: id, Parent: parent, Start: formatSeq(start)}
+	if hi == hashSpace {
+		hi = 0
+	}
+	return shardMeta{ID: id, Parent: parent, Start: formatSeq(start), Lo: lo, Hi: hi}
 }
 
 // openStreams opens t's enabled stream tree and sets its sequence number
@@ -223,7 +307,7 @@ func (s *Server) openStreams(t *table) error {
 	t.stream.tree, t.stream.trees, t.stream.clock = nil, map[string]Tree{}, s.clock
 	t.stream.save = func() error { return s.saveMeta(t) }
 	t.stream.batch = s.batch
-	t.stream.shardSize = s.regions.shards
+	t.stream.policy = s.regions.shards
 	for _, sm := range t.meta.Streams {
 		tr, err := s.store.Tree(streamTreeName(t.name, sm.Label))
 		if err != nil {
@@ -261,12 +345,27 @@ func (s *Server) dropStreams(t *table) error {
 	return nil
 }
 
-// RollStreamShard closes the open shard of the stream of table in region
-// and opens a new one whose ParentShardId is the closed one, as DynamoDB
-// does from time to time, so that tests can exercise consumers that follow
-// shard lineage. It fails when the table does not exist or has no enabled
-// stream.
+// RollStreamShard closes the open shards of the stream of table in region
+// and opens a child of each (same key hashes, ParentShardId naming it), as
+// DynamoDB does from time to time, so that tests can exercise consumers
+// that follow shard lineage. It fails when the table does not exist or
+// has no enabled stream.
 func (s *Server) RollStreamShard(region, table string) error {
+	return s.changeShards(region, table, 1)
+}
+
+// SplitStreamShard closes the open shards of the stream of table in
+// region and opens two children of each, which share its key hashes half
+// and half, as DynamoDB does when it splits a partition: an item's records
+// go to one child, and both children are open at once. It fails when the
+// table does not exist or has no enabled stream.
+func (s *Server) SplitStreamShard(region, table string) error {
+	return s.changeShards(region, table, 2)
+}
+
+// changeShards closes the open shards of table's stream and opens n
+// children of each.
+func (s *Server) changeShards(region, table string, n uint64) error {
 	ns, err := s.namespace(region)
 	if err != nil {
 		return err
@@ -279,21 +378,49 @@ func (s *Server) RollStreamShard(region, table string) error {
 		return err
 	}
 	defer t.mu.Unlock()
-	return t.rollShard()
+	return t.rollShards(n)
 }
 
-// rollShard closes the open shard of t's enabled stream and opens its
-// child. The caller holds t.mu for writing.
-func (t *table) rollShard() error {
+// rollIfDue rolls the open shards over if they are full or old. The
+// caller holds t.mu for writing.
+func (t *table) rollIfDue(now time.Time) {
+	sm := t.liveStream()
+	if sm == nil {
+		return
+	}
+	newest := sm.Shards[len(sm.Shards)-1]
+	if t.stream.rollDue || t.stream.policy.age > 0 && now.Sub(newest.opened()) >= t.stream.policy.age {
+		t.stream.rollDue = false
+		_ = t.rollShards(1)
+	}
+}
+
+// rollShards closes the open shards of t's enabled stream and opens n
+// children of each, which share its key hashes. The caller holds t.mu for
+// writing.
+func (t *table) rollShards(n uint64) error {
 	sm := t.liveStream()
 	if sm == nil {
 		return validationError("ddbtest: table " + t.name + " has no enabled stream")
 	}
-	old := append([]shardMeta(nil), sm.Shards...)
+	old := sm.Shards
+	sm.Shards = append([]shardMeta(nil), old...)
 	t.stream.seq++
-	last := &sm.Shards[len(sm.Shards)-1]
-	last.End = formatSeq(t.stream.seq)
-	sm.Shards = append(sm.Shards, newShard(t.stream.clock(), t.stream.seq+1, last.ID))
+	now := t.stream.clock()
+	for i := range old {
+		if old[i].End != "" {
+			continue
+		}
+		sm.Shards[i].End = formatSeq(t.stream.seq)
+		lo, hi := old[i].hashRange()
+		for k := range n {
+			// Child k holds the k-th n-th of the parent's hashes (none
+			// when the parent holds fewer than n).
+			if from, to := lo+(hi-lo)*k/n, lo+(hi-lo)*(k+1)/n; from < to {
+				sm.Shards = append(sm.Shards, newShard(now, t.stream.seq+1, old[i].ID, from, to))
+			}
+		}
+	}
 	if err := t.stream.save(); err != nil {
 		sm.Shards = old
 		return err
@@ -328,7 +455,7 @@ func (t *table) appendStreamRecord(w BatchWriter, res *writeResult) error {
 	}
 	t.stream.seq++
 	seq := formatSeq(t.stream.seq)
-	if start, _ := parseSeq(sm.Shards[len(sm.Shards)-1].Start); t.stream.shardSize > 0 && t.stream.seq+1-start >= uint64(t.stream.shardSize) {
+	if start, _ := parseSeq(sm.Shards[len(sm.Shards)-1].Start); t.stream.policy.size > 0 && t.stream.seq+1-start >= uint64(t.stream.policy.size) {
 		t.stream.rollDue = true
 	}
 	keys := t.keyItem(res.new)
@@ -336,8 +463,9 @@ func (t *table) appendStreamRecord(w BatchWriter, res *writeResult) error {
 		keys = t.keyItem(old)
 	}
 	size := av.ItemSize(keys)
-	b := make([]byte, 8, 256)
+	b := make([]byte, recordHeader, 256)
 	binary.BigEndian.PutUint64(b, uint64(now.UnixMilli()))
+	binary.BigEndian.PutUint32(b[9:], keyHash(keys[t.hash.name]))
 	b = append(b, `{"awsRegion":`...)
 	b = appendJSONString(b, t.region)
 	b = append(b, `,"dynamodb":{"ApproximateCreationDateTime":`...)
@@ -398,9 +526,10 @@ func trimStreamTree(batch func(fn func(w BatchWriter) error) error, tr Tree, now
 	})
 }
 
-// trimStreams deletes from t's streams the records older than the
-// retention period and forgets the streams disabled longer ago than that,
-// as the TTL sweep runs.
+// trimStreams rolls the open shards of t's stream over if they are due,
+// deletes from t's streams the records older than the retention period
+// and forgets the streams disabled longer ago than that, as the TTL sweep
+// runs.
 func (s *Server) trimStreams(t *table, now time.Time) error {
 	t.mu.RLock()
 	n := len(t.meta.Streams)
@@ -415,6 +544,7 @@ func (s *Server) trimStreams(t *table, now time.Time) error {
 	if len(t.meta.Streams) == 0 {
 		return nil
 	}
+	t.rollIfDue(now)
 	var keep []streamMeta
 	var gone []string
 	for _, sm := range t.meta.Streams {
@@ -432,7 +562,7 @@ func (s *Server) trimStreams(t *table, now time.Time) error {
 	}
 	old := t.meta.Streams
 	t.meta.Streams = keep
-	if err := s.saveMeta(t); err != nil {
+	if err := t.stream.save(); err != nil {
 		t.meta.Streams = old
 		return err
 	}
@@ -443,6 +573,114 @@ func (s *Server) trimStreams(t *table, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// retiredPrefix starts the names under which the store records the
+// streams of deleted tables, as table definitions: retiredPrefix, the
+// table's name, "/", its latest stream's label.
+const retiredPrefix = "deleted/"
+
+// retiredStreams are the streams of a deleted table, kept readable (and
+// disabled) for the retention period as DynamoDB does: a table of their
+// own, with no items, which only the Streams API and the TTL sweep see.
+type retiredStreams struct {
+	t      *table
+	key    string   // its name in the store's table definitions
+	labels []string // of its streams, as retired
+}
+
+// streamLabelLayout formats a stream's label from its creation time.
+const streamLabelLayout = "2006-01-02T15:04:05.000"
+
+// streamTime returns the time of a new stream of the table called name:
+// the server's clock, or just after the labels of the retired streams of
+// a table of that name if they are later, so that a table made again
+// within the millisecond (or on a stopped clock) has a stream of its own.
+func (s *Server) streamTime(name string) time.Time {
+	now := s.clock()
+	s.retiredMu.Lock()
+	defer s.retiredMu.Unlock()
+	for _, r := range s.retired {
+		for _, label := range r.labels {
+			if l, err := time.Parse(streamLabelLayout, label); err == nil && r.t.name == name && !now.After(l) {
+				now = l.Add(time.Millisecond)
+			}
+		}
+	}
+	return now
+}
+
+// retireStreams disables the stream of t, which is being deleted, and
+// keeps its streams as retiredStreams. The caller holds s.mu and t.mu for
+// writing.
+func (s *Server) retireStreams(t *table) error {
+	n := len(t.meta.Streams)
+	if n == 0 {
+		return nil
+	}
+	m := t.meta
+	if !m.Streams[n-1].Disabled {
+		off := false
+		if err := applyStreamSpec(&m, &streamSpec{StreamEnabled: &off}, false, s.clock(), t.stream.seq); err != nil {
+			return err
+		}
+	}
+	key := retiredPrefix + t.name + "/" + m.Streams[n-1].Label
+	if err := s.openRetired(&m, key); err != nil {
+		return err
+	}
+	s.retiredMu.Lock()
+	r := s.retired[len(s.retired)-1]
+	s.retiredMu.Unlock()
+	if err := r.t.stream.save(); err != nil {
+		s.retiredMu.Lock()
+		s.retired = slices.DeleteFunc(s.retired, func(x retiredStreams) bool { return x.t == r.t })
+		s.retiredMu.Unlock()
+		return err
+	}
+	t.meta.Streams = nil // dropTrees keeps their trees
+	return nil
+}
+
+// openRetired opens the streams of the deleted table m, recorded in the
+// store under key, and adds them to s.retired.
+func (s *Server) openRetired(m *tableMeta, key string) error {
+	r := &table{name: m.Name, region: s.region, meta: *m}
+	if err := s.openStreams(r); err != nil {
+		return err
+	}
+	r.stream.save = func() error {
+		b, err := json.Marshal(&r.meta)
+		if err != nil {
+			return err
+		}
+		return s.store.PutMeta(key, b)
+	}
+	var labels []string
+	for _, sm := range m.Streams {
+		labels = append(labels, sm.Label)
+	}
+	s.retiredMu.Lock()
+	s.retired = append(s.retired, retiredStreams{r, key, labels})
+	s.retiredMu.Unlock()
+	return nil
+}
+
+// trimRetired trims the streams of deleted tables, and forgets those
+// whose streams are all gone.
+func (s *Server) trimRetired(now time.Time) {
+	s.retiredMu.Lock()
+	retired := append([]retiredStreams(nil), s.retired...)
+	s.retiredMu.Unlock()
+	for _, r := range retired {
+		if s.trimStreams(r.t, now) != nil || len(r.t.meta.Streams) > 0 {
+			continue
+		}
+		s.retiredMu.Lock()
+		s.retired = slices.DeleteFunc(s.retired, func(x retiredStreams) bool { return x.t == r.t })
+		s.retiredMu.Unlock()
+		_ = s.store.DeleteMeta(r.key)
+	}
 }
 
 // describeStream fills d's stream members from t. The caller holds t.mu.
@@ -501,17 +739,26 @@ func (s *Server) findStream(arn string) (*table, *streamMeta, error) {
 	if !ok || !ok2 {
 		return nil, nil, streamNotFound(arn)
 	}
-	t, err := s.lookupTable(&name)
-	if err != nil {
-		return nil, nil, streamNotFound(arn)
+	var tables []*table
+	if t, err := s.lookupTable(&name); err == nil {
+		tables = append(tables, t)
 	}
-	t.mu.RLock()
-	for i := range t.meta.Streams {
-		if t.meta.Streams[i].Label == label {
-			return t, &t.meta.Streams[i], nil
+	s.retiredMu.Lock()
+	for _, r := range s.retired {
+		if r.t.name == name {
+			tables = append(tables, r.t)
 		}
 	}
-	t.mu.RUnlock()
+	s.retiredMu.Unlock()
+	for _, t := range tables {
+		t.mu.RLock()
+		for i := range t.meta.Streams {
+			if t.meta.Streams[i].Label == label {
+				return t, &t.meta.Streams[i], nil
+			}
+		}
+		t.mu.RUnlock()
+	}
 	return nil, nil, streamNotFound(arn)
 }
 
@@ -550,6 +797,13 @@ func (s *Server) listStreams(body []byte) ([]byte, error) {
 		}
 	}
 	s.mu.RUnlock()
+	s.retiredMu.Lock()
+	for _, r := range s.retired {
+		if in.TableName == nil || *in.TableName == r.t.name {
+			tables = append(tables, r.t)
+		}
+	}
+	s.retiredMu.Unlock()
 	if in.TableName != nil && len(tables) == 0 {
 		return nil, tableNotFoundError(*in.TableName)
 	}
@@ -776,13 +1030,14 @@ func (s *Server) getRecords(body []byte) ([]byte, error) {
 			return false
 		}
 		next = seq + 1
-		if binary.BigEndian.Uint64(v) < cutoff {
+		hash, all, js := storedRecord(v)
+		if binary.BigEndian.Uint64(v) < cutoff || !all && !sh.holds(hash) {
 			return true
 		}
 		if n > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, v[8:]...)
+		b = append(b, js...)
 		n++
 		return true
 	})

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,6 +86,16 @@ func readAll(t *testing.T, c *dynamodb.Client, sc *dynamodbstreams.Client, table
 		recs = append(recs, r...)
 	}
 	return recs
+}
+
+// newStreamTable starts a server made with opts and creates on it table
+// with a stream of view type vt.
+func newStreamTable(t *testing.T, table string, vt types.StreamViewType, opts ...Option) (*Server, *dynamodb.Client, *dynamodbstreams.Client) {
+	t.Helper()
+	srv := NewTB(t, opts...)
+	c := srv.Client()
+	mkTable(t, c, table, "", withStream(vt))
+	return srv, c, srv.StreamsClient()
 }
 
 var streamArnRE = regexp.MustCompile(`^arn:aws:dynamodb:us-east-1:000000000000:table/([^/]+)/stream/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$`)
@@ -386,10 +397,7 @@ func TestStreamIterators(t *testing.T) {
 
 func TestStreamShardRollover(t *testing.T) {
 	t.Parallel()
-	srv := NewTB(t)
-	c := srv.Client()
-	sc := srv.StreamsClient()
-	mkTable(t, c, "roll", "", withStream(types.StreamViewTypeNewImage))
+	srv, c, sc := newStreamTable(t, "roll", types.StreamViewTypeNewImage)
 	put(t, c, "roll", item{"pk": s("1")})
 	put(t, c, "roll", item{"pk": s("2")})
 	if err := srv.RollStreamShard(DefaultRegion, "roll"); err != nil {
@@ -509,10 +517,7 @@ func TestStreamConcurrentWriters(t *testing.T) {
 // a consumer following lineage reads every record once, in order.
 func TestStreamShardSize(t *testing.T) {
 	t.Parallel()
-	srv := NewTB(t, WithStreamShardSize(4))
-	c := srv.Client()
-	sc := srv.StreamsClient()
-	mkTable(t, c, "sized", "", withStream(types.StreamViewTypeKeysOnly))
+	_, c, sc := newStreamTable(t, "sized", types.StreamViewTypeKeysOnly, WithStreamShardSize(4))
 	for i := range 10 {
 		put(t, c, "sized", item{"pk": s(strconv.Itoa(i))})
 	}
@@ -565,5 +570,157 @@ func TestStreamShardSize(t *testing.T) {
 	ls, err = sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{ExclusiveStartStreamArn: ls.LastEvaluatedStreamArn})
 	if err != nil || len(ls.Streams) != 1 || ls.LastEvaluatedStreamArn != nil || aws.ToString(ls.Streams[0].TableName) != "sized2" {
 		t.Fatalf("ListStreams page 2: %v %+v", err, ls)
+	}
+}
+
+// TestStreamShardSplit: SplitStreamShard closes the open shard and opens
+// two children, both open, between which the items are shared by key
+// hash: each item's records are in one child, and the children hold
+// every record once.
+func TestStreamShardSplit(t *testing.T) {
+	t.Parallel()
+	srv, c, sc := newStreamTable(t, "split", types.StreamViewTypeKeysOnly)
+	put(t, c, "split", item{"pk": s("before")})
+	if err := srv.SplitStreamShard(DefaultRegion, "split"); err != nil {
+		t.Fatal(err)
+	}
+	const items, rounds = 40, 3
+	for r := range rounds {
+		for i := range items {
+			put(t, c, "split", item{"pk": s(strconv.Itoa(i)), "r": n(strconv.Itoa(r))})
+		}
+	}
+	arn := streamArnOf(t, c, "split")
+	shards := shardsOf(t, sc, arn)
+	if len(shards) != 3 {
+		t.Fatalf("%d shards, want 3: %+v", len(shards), shards)
+	}
+	root := aws.ToString(shards[0].ShardId)
+	inShard := map[string]string{} // item -> its child shard
+	for i, sh := range shards[1:] {
+		if aws.ToString(sh.ParentShardId) != root || sh.SequenceNumberRange.EndingSequenceNumber != nil {
+			t.Fatalf("child %d: %+v", i, sh)
+		}
+		recs, _ := readShard(t, sc, arn, aws.ToString(sh.ShardId), stypes.ShardIteratorTypeTrimHorizon, "", 7)
+		if len(recs) == 0 || len(recs) == items*rounds {
+			t.Errorf("child %d holds %d of the %d records: want a share", i, len(recs), items*rounds)
+		}
+		for _, r := range recs {
+			pk := r.Dynamodb.Keys["pk"].(*stypes.AttributeValueMemberS).Value
+			if other, ok := inShard[pk]; ok && other != aws.ToString(sh.ShardId) {
+				t.Errorf("item %s in two shards", pk)
+			}
+			inShard[pk] = aws.ToString(sh.ShardId)
+		}
+	}
+	if len(inShard) != items {
+		t.Errorf("children hold %d items, want %d", len(inShard), items)
+	}
+	// Splitting again splits both children; rolling over gives each open
+	// shard one child.
+	if err := srv.SplitStreamShard(DefaultRegion, "split"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.RollStreamShard(DefaultRegion, "split"); err != nil {
+		t.Fatal(err)
+	}
+	open := 0
+	for _, sh := range shardsOf(t, sc, arn) {
+		if sh.SequenceNumberRange.EndingSequenceNumber == nil {
+			open++
+		}
+	}
+	if open != 4 {
+		t.Errorf("%d open shards after split, split, roll; want 4", open)
+	}
+	if err := srv.SplitStreamShard(DefaultRegion, "nosuch"); err == nil {
+		t.Error("SplitStreamShard of a missing table: no error")
+	}
+}
+
+// TestStreamShardAge: WithStreamShardAge rolls the open shard over once
+// it is old enough by the server's clock, on the next sweep.
+func TestStreamShardAge(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv, c, sc := newStreamTable(t, "aged", types.StreamViewTypeKeysOnly, WithClock(clock), WithStreamShardAge(4*time.Hour))
+	arn := streamArnOf(t, c, "aged")
+	for _, step := range []struct {
+		advance time.Duration
+		want    int
+	}{{time.Hour, 1}, {3 * time.Hour, 2}, {3 * time.Hour, 2}, {time.Hour, 3}} {
+		mu.Lock()
+		now = now.Add(step.advance)
+		mu.Unlock()
+		srv.SweepTTL()
+		if got := len(shardsOf(t, sc, arn)); got != step.want {
+			t.Fatalf("at %v: %d shards, want %d", now, got, step.want)
+		}
+	}
+}
+
+// TestStreamOfDeletedTable: DeleteTable disables the table's stream,
+// which stays listed and readable, across a restart of a durable store,
+// for 24 hours of the server's clock; a table made again with the same
+// name has a stream of its own.
+func TestStreamOfDeletedTable(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "db")
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	open := func() *Server {
+		st, err := OpenBoltStore(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return NewUnstartedServer(WithStore(st), WithClock(clock))
+	}
+	srv := open()
+	c := srv.Client()
+	mkTable(t, c, "gone", "", withStream(types.StreamViewTypeKeysOnly))
+	put(t, c, "gone", item{"pk": s("a")})
+	put(t, c, "gone", item{"pk": s("b")})
+	arn := streamArnOf(t, c, "gone")
+	if _, err := c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("gone")}); err != nil {
+		t.Fatal(err)
+	}
+	mkTable(t, c, "gone", "", withStream(types.StreamViewTypeKeysOnly)) // a new table, a new stream
+	srv.Close()
+
+	srv = open()
+	defer srv.Close()
+	c, sc := srv.Client(), srv.StreamsClient()
+	d, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.StreamDescription.StreamStatus != stypes.StreamStatusDisabled || len(d.StreamDescription.Shards) != 1 ||
+		d.StreamDescription.Shards[0].SequenceNumberRange.EndingSequenceNumber == nil {
+		t.Fatalf("stream of the deleted table: %+v", d.StreamDescription)
+	}
+	recs, closed := readShard(t, sc, arn, aws.ToString(d.StreamDescription.Shards[0].ShardId), stypes.ShardIteratorTypeTrimHorizon, "", 0)
+	if len(recs) != 2 || !closed {
+		t.Fatalf("%d records, closed %v; want 2, closed", len(recs), closed)
+	}
+	if newArn := streamArnOf(t, c, "gone"); newArn == arn {
+		t.Fatal("the new table has the deleted table's stream")
+	}
+	ls, err := sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String("gone")})
+	if err != nil || len(ls.Streams) != 2 {
+		t.Fatalf("ListStreams: %v, %+v; want both streams", err, ls)
+	}
+
+	mu.Lock()
+	now = now.Add(25 * time.Hour)
+	mu.Unlock()
+	srv.SweepTTL()
+	if _, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)}); err == nil {
+		t.Fatal("the deleted table's stream is still there after 25 hours")
+	}
+	if ls, err := sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String("gone")}); err != nil || len(ls.Streams) != 1 {
+		t.Fatalf("ListStreams after 25 hours: %v, %+v; want the new table's stream", err, ls)
 	}
 }

@@ -251,7 +251,7 @@ func (s *Server) createTable(body []byte) ([]byte, error) {
 	}
 	m.Created = float64(s.clock().UnixMilli()) / 1000
 	m.ID = newTableID()
-	if err := applyStreamSpec(m, in.StreamSpecification, true, s.clock(), 0); err != nil {
+	if err := applyStreamSpec(m, in.StreamSpecification, true, s.streamTime(m.Name), 0); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -607,6 +607,12 @@ func (s *Server) loadTables() error {
 		if err := json.Unmarshal(b, &m); err != nil {
 			return err
 		}
+		if strings.HasPrefix(name, retiredPrefix) {
+			if err := s.openRetired(&m, name); err != nil {
+				return err
+			}
+			continue
+		}
 		t, err := s.openTable(&m, false)
 		if err != nil {
 			return err
@@ -755,6 +761,9 @@ func (s *Server) deleteTable(body []byte) ([]byte, error) {
 		d = t.describe(s.clock())
 		d.TableStatus = "DELETING"
 		t.deleted = true
+		if err := s.retireStreams(t); err != nil {
+			return err
+		}
 		return s.dropTrees(t)
 	})
 	if err != nil {
@@ -908,7 +917,7 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 		changed = true
 	}
 	if in.StreamSpecification != nil {
-		if err := applyStreamSpec(&m, in.StreamSpecification, false, s.clock(), t.stream.seq); err != nil {
+		if err := applyStreamSpec(&m, in.StreamSpecification, false, s.streamTime(m.Name), t.stream.seq); err != nil {
 			return nil, err
 		}
 		changed = true

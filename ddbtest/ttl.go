@@ -41,6 +41,7 @@ func (s *Server) sweepTables() int {
 		deleted += s.sweep(t, now)
 		_ = s.trimStreams(t, now) // streams.go
 	}
+	s.trimRetired(now)
 	return deleted
 }
 

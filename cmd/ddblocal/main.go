@@ -25,6 +25,8 @@
 //	-create-delay D   keep new tables CREATING for D (e.g. 500ms; default 0: at once ACTIVE)
 //	-delete-delay D   keep deleted tables DELETING for D
 //	-update-delay D   keep updated tables UPDATING (and new GSIs backfilling) for D
+//	-stream-shard-size N  roll stream shards over after N records (default 0: never)
+//	-stream-shard-age D   roll stream shards over once D old (default 0: never; DynamoDB: about 4h)
 //	-console          serve the web console at /console/ (default: on only when
 //	                  listening on a loopback address; -console=false turns it off)
 //	-console-write    let the console change data (default: read-only)
@@ -96,6 +98,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	createDelay := fs.Duration("create-delay", 0, "keep new tables CREATING for `duration`")
 	deleteDelay := fs.Duration("delete-delay", 0, "keep deleted tables DELETING for `duration`")
 	updateDelay := fs.Duration("update-delay", 0, "keep updated tables UPDATING for `duration`")
+	shardSize := fs.Int("stream-shard-size", 0, "roll stream shards over after `N` records (0: never)")
+	shardAge := fs.Duration("stream-shard-age", 0, "roll stream shards over once they are `duration` old (0: never; DynamoDB: about 4h)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -134,7 +138,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ddblocal: delays cannot be negative")
 		return 2
 	}
-	opts := []ddbtest.Option{ddbtest.WithTableDelays(*createDelay, *deleteDelay, *updateDelay)}
+	opts := []ddbtest.Option{ddbtest.WithTableDelays(*createDelay, *deleteDelay, *updateDelay),
+		ddbtest.WithStreamShardSize(*shardSize), ddbtest.WithStreamShardAge(*shardAge)}
 	var st ddbtest.Store
 	where := "in-memory"
 	if cfg.data != "" {
