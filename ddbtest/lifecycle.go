@@ -1,6 +1,7 @@
 package ddbtest
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -191,4 +192,151 @@ func (s *Server) updating(t *table, old tableMeta, created []indexMeta, dropped 
 		}
 	}
 	t.transition("UPDATING", s.clock(), s.delays.update, backfilling, gone)
+}
+
+// Warm throughput (what a table or global secondary index sustains at
+// once) and on-demand maximum throughput are recorded and described
+// only: ddbtest never throttles.
+
+// The warm throughput of a new on-demand table or GSI (developer guide,
+// "Understanding DynamoDB warm throughput in different scenarios").
+const (
+	onDemandWarmRead  = 12000
+	onDemandWarmWrite = 4000
+)
+
+// warmIn is the WarmThroughput of a request.
+type warmIn struct {
+	ReadUnitsPerSecond  *int64
+	WriteUnitsPerSecond *int64
+}
+
+// onDemandIO is an OnDemandThroughput, in requests and descriptions.
+type onDemandIO struct {
+	MaxReadRequestUnits  *int64 `json:",omitempty"`
+	MaxWriteRequestUnits *int64 `json:",omitempty"`
+}
+
+// warmDesc is the WarmThroughput of a table's or GSI's description.
+type warmDesc struct {
+	ReadUnitsPerSecond  int64
+	WriteUnitsPerSecond int64
+	Status              string
+}
+
+// throughputSettings are the warm and on-demand maximum throughput of a
+// table or GSI, recorded in its meta (absent from older metas: zero).
+type throughputSettings struct {
+	// WarmRead and WarmWrite are the warm throughput reached, set or kept
+	// from an earlier capacity (0: that of the current capacity).
+	WarmRead  int64 `json:",omitempty"`
+	WarmWrite int64 `json:",omitempty"`
+	// MaxRead and MaxWrite are the on-demand maximum (0: none).
+	MaxRead  int64 `json:",omitempty"`
+	MaxWrite int64 `json:",omitempty"`
+}
+
+// warm returns the warm throughput of a table or GSI of capacity (read,
+// write), or on demand: the larger of what it reached and what its
+// capacity gives.
+func (ts *throughputSettings) warm(payPerReq bool, read, write int64) (r, w int64) {
+	if payPerReq {
+		read, write = onDemandWarmRead, onDemandWarmWrite
+	}
+	return max(ts.WarmRead, read), max(ts.WarmWrite, write)
+}
+
+// keepWarm records the current warm throughput before a change of
+// capacity: warm throughput never decreases.
+func (ts *throughputSettings) keepWarm(payPerReq bool, read, write int64) {
+	ts.WarmRead, ts.WarmWrite = ts.warm(payPerReq, read, write)
+}
+
+// warmDesc describes the warm throughput.
+func (ts *throughputSettings) warmDesc(payPerReq bool, read, write int64) *warmDesc {
+	r, w := ts.warm(payPerReq, read, write)
+	return &warmDesc{ReadUnitsPerSecond: r, WriteUnitsPerSecond: w, Status: "ACTIVE"}
+}
+
+// throughputField is one member of a WarmThroughput or OnDemandThroughput.
+type throughputField struct {
+	name string
+	in   *int64 // requested, or nil
+	dst  *int64 // recorded
+}
+
+// setWarm applies the requested warm throughput to ts, a table's or GSI's
+// (what: "table" or "index NAME") of capacity (read, write). Warm
+// throughput can only increase (developer guide); the messages are ours.
+func (ts *throughputSettings) setWarm(in *warmIn, what string, payPerReq bool, read, write int64) error {
+	if in == nil {
+		return nil
+	}
+	if in.ReadUnitsPerSecond == nil && in.WriteUnitsPerSecond == nil {
+		return validationError("One or more parameter values were invalid: WarmThroughput must specify ReadUnitsPerSecond, WriteUnitsPerSecond, or both")
+	}
+	set := *ts
+	set.keepWarm(payPerReq, read, write)
+	for _, f := range []throughputField{
+		{"ReadUnitsPerSecond", in.ReadUnitsPerSecond, &set.WarmRead},
+		{"WriteUnitsPerSecond", in.WriteUnitsPerSecond, &set.WarmWrite},
+	} {
+		if f.in == nil {
+			continue
+		}
+		if *f.in < *f.dst {
+			return validationError("One or more parameter values were invalid: Requested " + f.name + " for WarmThroughput for " + what +
+				" is lower than its current warm throughput. Requested: " + strconv.FormatInt(*f.in, 10) + ", current: " + strconv.FormatInt(*f.dst, 10))
+		}
+		*f.dst = *f.in
+	}
+	*ts = set
+	return nil
+}
+
+// setOnDemand applies the requested on-demand maximum throughput to ts, a
+// table's or GSI's; -1 removes a maximum (API reference,
+// OnDemandThroughput). The messages are ours.
+func (ts *throughputSettings) setOnDemand(in *onDemandIO, payPerReq bool) error {
+	if in == nil {
+		return nil
+	}
+	if !payPerReq {
+		return validationError("One or more parameter values were invalid: OnDemandThroughput can only be specified when BillingMode is PAY_PER_REQUEST")
+	}
+	if in.MaxReadRequestUnits == nil && in.MaxWriteRequestUnits == nil {
+		return validationError("One or more parameter values were invalid: OnDemandThroughput must specify MaxReadRequestUnits, MaxWriteRequestUnits, or both")
+	}
+	set := *ts
+	for _, f := range []throughputField{
+		{"MaxReadRequestUnits", in.MaxReadRequestUnits, &set.MaxRead},
+		{"MaxWriteRequestUnits", in.MaxWriteRequestUnits, &set.MaxWrite},
+	} {
+		switch {
+		case f.in == nil:
+		case *f.in == -1:
+			*f.dst = 0
+		case *f.in < 1:
+			return validationError("One or more parameter values were invalid: " + f.name + " must be at least 1, or -1 to remove the maximum. Requested: " + strconv.FormatInt(*f.in, 10))
+		default:
+			*f.dst = *f.in
+		}
+	}
+	*ts = set
+	return nil
+}
+
+// onDemandDesc describes the on-demand maximum throughput, if any: -1 for
+// the member without one.
+func (ts *throughputSettings) onDemandDesc(payPerReq bool) *onDemandIO {
+	if !payPerReq || ts.MaxRead == 0 && ts.MaxWrite == 0 {
+		return nil
+	}
+	unit := func(v int64) *int64 {
+		if v == 0 {
+			v = -1
+		}
+		return &v
+	}
+	return &onDemandIO{MaxReadRequestUnits: unit(ts.MaxRead), MaxWriteRequestUnits: unit(ts.MaxWrite)}
 }

@@ -165,6 +165,35 @@ func sProjection() *shape {
 	).notNil()
 }
 
+// sOnDemand is an OnDemandThroughput: the maximum request units of an
+// on-demand table or index (-1: no maximum; checked in tables.go).
+func sOnDemand() *shape {
+	return sStruct("OnDemandThroughput",
+		mem("MaxReadRequestUnits", sLong()),
+		mem("MaxWriteRequestUnits", sLong()),
+	)
+}
+
+// sWarm is a WarmThroughput: the read and write units per second a table
+// or index is to sustain at once (checked in tables.go).
+func sWarm() *shape {
+	return sStruct("WarmThroughput",
+		mem("ReadUnitsPerSecond", sLong()),
+		mem("WriteUnitsPerSecond", sLong()),
+	)
+}
+
+// sSSESpec is a table's SSESpecification.
+func sSSESpec() *shape {
+	return sStruct("SSESpecification",
+		mem("Enabled", sBool()),
+		mem("SSEType", sStr().oneOf("AES256", "KMS")),
+		mem("KMSMasterKeyId", sStr()),
+	)
+}
+
+func sTableClass() *shape { return sStr().oneOf("STANDARD", "STANDARD_INFREQUENT_ACCESS") }
+
 func sIndexes(class string, global bool) *shape {
 	maxKeys := 2
 	if global {
@@ -176,7 +205,8 @@ func sIndexes(class string, global bool) *shape {
 		mem("Projection", sProjection()),
 	}
 	if global {
-		ms = append(ms, mem("ProvisionedThroughput", sThroughput()))
+		ms = append(ms, mem("ProvisionedThroughput", sThroughput()),
+			mem("OnDemandThroughput", sOnDemand()), mem("WarmThroughput", sWarm()))
 	}
 	return sList(sValueStruct(class, ms...))
 }
@@ -228,6 +258,11 @@ var requestShapes = map[string]*shape{
 		mem("DeletionProtectionEnabled", sBool()),
 		mem("Tags", sTags(true)),
 		mem("StreamSpecification", sStreamSpec()),
+		mem("SSESpecification", sSSESpec()),
+		mem("TableClass", sTableClass()),
+		mem("ResourcePolicy", sStr()),
+		mem("OnDemandThroughput", sOnDemand()),
+		mem("WarmThroughput", sWarm()),
 	),
 	"DescribeTable":      sStruct("", mem("TableName", sTableNameOnly())),
 	"TagResource":        sStruct("", mem("ResourceArn", sStr()), mem("Tags", sTags(false))),
@@ -255,7 +290,11 @@ var requestShapes = map[string]*shape{
 		mem("GlobalSecondaryIndexUpdates", sList(sValueStruct("GlobalSecondaryIndexUpdate",
 			mem("Update", sStruct("UpdateGlobalSecondaryIndexAction",
 				mem("IndexName", sStr().notNil().re(namePattern).length(3, 255)),
-				mem("ProvisionedThroughput", sThroughput().notNil()),
+				// One of these three (tables.go); ProvisionedThroughput
+				// was required before on-demand and warm throughput.
+				mem("ProvisionedThroughput", sThroughput()),
+				mem("OnDemandThroughput", sOnDemand()),
+				mem("WarmThroughput", sWarm()),
 			)),
 			mem("Create", sStruct("CreateGlobalSecondaryIndexAction",
 				mem("Projection", sProjection()),
@@ -264,6 +303,8 @@ var requestShapes = map[string]*shape{
 				// dynalite still requires it.
 				mem("ProvisionedThroughput", sThroughput()),
 				mem("KeySchema", sKeySchema(-1)),
+				mem("OnDemandThroughput", sOnDemand()),
+				mem("WarmThroughput", sWarm()),
 			)),
 			mem("Delete", sStruct("DeleteGlobalSecondaryIndexAction",
 				mem("IndexName", sStr().notNil().re(namePattern).length(3, 255)),
@@ -275,6 +316,10 @@ var requestShapes = map[string]*shape{
 		))),
 		mem("DeletionProtectionEnabled", sBool()),
 		mem("StreamSpecification", sStreamSpec()),
+		mem("SSESpecification", sSSESpec()),
+		mem("TableClass", sTableClass()),
+		mem("OnDemandThroughput", sOnDemand()),
+		mem("WarmThroughput", sWarm()),
 	),
 	"PutItem": sStruct("",
 		mem("ReturnConsumedCapacity", sConsumedCapacity()),

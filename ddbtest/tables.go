@@ -40,6 +40,8 @@ type indexDef struct {
 	KeySchema             []keyElem
 	Projection            *projectionDef
 	ProvisionedThroughput *throughputIn
+	OnDemandThroughput    *onDemandIO
+	WarmThroughput        *warmIn
 }
 
 type throughputDesc struct {
@@ -62,6 +64,8 @@ type indexDesc struct {
 	IndexStatus           string          `json:",omitempty"`
 	Backfilling           *bool           `json:",omitempty"`
 	ProvisionedThroughput *throughputDesc `json:",omitempty"`
+	OnDemandThroughput    *onDemandIO     `json:",omitempty"`
+	WarmThroughput        *warmDesc       `json:",omitempty"`
 	IndexSizeBytes        int64
 	ItemCount             int64
 	IndexArn              string
@@ -85,6 +89,10 @@ type tableDescription struct {
 	StreamSpecification       *streamSpecOut `json:",omitempty"`
 	LatestStreamLabel         string         `json:",omitempty"`
 	LatestStreamArn           string         `json:",omitempty"`
+	OnDemandThroughput        *onDemandIO    `json:",omitempty"`
+	WarmThroughput            *warmDesc      `json:",omitempty"`
+	SSEDescription            *sseDesc       `json:",omitempty"`
+	TableClassSummary         *tableClassSum `json:",omitempty"`
 }
 
 // tableMeta is a table's definition: what DescribeTable shows apart from
@@ -104,7 +112,11 @@ type tableMeta struct {
 	DeletionProtection bool              `json:",omitempty"`
 	Tags               map[string]string `json:",omitempty"`
 	Streams            []streamMeta      `json:",omitempty"` // streams.go
+	SSE                *sseMeta          `json:",omitempty"` // nil: encrypted with an AWS owned key
+	TableClass         string            `json:",omitempty"` // "": never set (STANDARD)
+	TableClassUpdated  float64           `json:",omitempty"`
 	capacityChanges
+	throughputSettings
 }
 
 type indexMeta struct {
@@ -113,6 +125,7 @@ type indexMeta struct {
 	Projection  projectionDef
 	Read, Write int64
 	capacityChanges
+	throughputSettings
 }
 
 // keyAttr is one key attribute of a table or index.
@@ -238,6 +251,11 @@ type createTableInput struct {
 	DeletionProtectionEnabled bool
 	Tags                      []tag
 	StreamSpecification       *streamSpec
+	SSESpecification          *sseSpec
+	TableClass                string
+	ResourcePolicy            *string // accepted, not kept (see DIFFERENCES.md)
+	OnDemandThroughput        *onDemandIO
+	WarmThroughput            *warmIn
 }
 
 func (s *Server) createTable(body []byte) ([]byte, error) {
@@ -358,6 +376,9 @@ func validateCreateTable(in *createTableInput) (*tableMeta, error) {
 	}
 	if len(used) != len(defined) {
 		return nil, validationError("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
+	}
+	if err := m.applySettings(in.OnDemandThroughput, in.WarmThroughput, in.SSESpecification, in.TableClass, 0); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -489,6 +510,12 @@ func checkIndexDef(d indexDef, field string, global, payPerReq bool, defined map
 				return nil, err
 			}
 			im.Read, im.Write = r, w
+		}
+		if err := im.setOnDemand(d.OnDemandThroughput, payPerReq); err != nil {
+			return nil, err
+		}
+		if err := im.setWarm(d.WarmThroughput, "index "+name, payPerReq, im.Read, im.Write); err != nil {
+			return nil, err
 		}
 	}
 	return im, nil
@@ -658,6 +685,12 @@ func (t *table) describe(now time.Time) tableDescription {
 	} else {
 		d.BillingModeSummary = &billingSummary{BillingMode: "PROVISIONED"}
 	}
+	d.OnDemandThroughput = m.onDemandDesc(m.PayPerReq)
+	d.WarmThroughput = m.warmDesc(m.PayPerReq, m.Read, m.Write)
+	d.SSEDescription = m.SSE.describe(t.region)
+	if m.TableClass != "" {
+		d.TableClassSummary = &tableClassSum{TableClass: m.TableClass, LastUpdateDateTime: m.TableClassUpdated}
+	}
 	for _, ix := range t.indexes {
 		im := t.indexMeta(ix.name)
 		id := indexDesc{
@@ -672,6 +705,8 @@ func (t *table) describe(now time.Time) tableDescription {
 			id.IndexStatus = "ACTIVE"
 			pt := im.capacityChanges.describe(im.Read, im.Write, now)
 			id.ProvisionedThroughput = &pt
+			id.OnDemandThroughput = im.onDemandDesc(m.PayPerReq)
+			id.WarmThroughput = im.warmDesc(m.PayPerReq, im.Read, im.Write)
 			d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes, id)
 		} else {
 			d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, id)
@@ -845,6 +880,8 @@ type gsiUpdate struct {
 	Update *struct {
 		IndexName             string
 		ProvisionedThroughput *throughputIn
+		OnDemandThroughput    *onDemandIO
+		WarmThroughput        *warmIn
 	}
 }
 
@@ -856,6 +893,16 @@ type updateTableInput struct {
 	GlobalSecondaryIndexUpdates []gsiUpdate
 	DeletionProtectionEnabled   *bool
 	StreamSpecification         *streamSpec
+	SSESpecification            *sseSpec
+	TableClass                  string
+	OnDemandThroughput          *onDemandIO
+	WarmThroughput              *warmIn
+}
+
+// settings reports whether in changes any of the settings applySettings
+// applies.
+func (in *updateTableInput) settings() bool {
+	return in.OnDemandThroughput != nil || in.WarmThroughput != nil || in.SSESpecification != nil || in.TableClass != ""
 }
 
 func (s *Server) updateTable(body []byte) ([]byte, error) {
@@ -863,15 +910,21 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 	if err := decodeRequest(body, &in); err != nil {
 		return nil, err
 	}
-	if in.ProvisionedThroughput == nil && in.BillingMode == "" && len(in.GlobalSecondaryIndexUpdates) == 0 && in.DeletionProtectionEnabled == nil && in.StreamSpecification == nil {
+	if in.ProvisionedThroughput == nil && in.BillingMode == "" && len(in.GlobalSecondaryIndexUpdates) == 0 && in.DeletionProtectionEnabled == nil && in.StreamSpecification == nil && !in.settings() {
 		return nil, validationError("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
 	if in.BillingMode == "PROVISIONED" && in.ProvisionedThroughput == nil {
 		return nil, validationError("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
 	}
-	for _, u := range in.GlobalSecondaryIndexUpdates {
+	for i, u := range in.GlobalSecondaryIndexUpdates {
 		if u.Create == nil && u.Delete == nil && u.Update == nil {
 			return nil, validationError("One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null")
+		}
+		if u.Update != nil && u.Update.ProvisionedThroughput == nil && u.Update.OnDemandThroughput == nil && u.Update.WarmThroughput == nil {
+			// What DynamoDB answered when ProvisionedThroughput was the
+			// only setting of an index update.
+			return nil, validationError("1 validation error detected: Value null at 'globalSecondaryIndexUpdates." + strconv.Itoa(i+1) +
+				".member.update.provisionedThroughput' failed to satisfy constraint: Member must not be null")
 		}
 	}
 	t, err := s.getTableMeta(in.TableName)
@@ -888,6 +941,11 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 	}
 	m := t.meta // copy; committed on success
 	m.GSIs = append([]indexMeta(nil), t.meta.GSIs...)
+	m.keepWarm(m.PayPerReq, m.Read, m.Write)
+	for i := range m.GSIs {
+		g := &m.GSIs[i]
+		g.keepWarm(m.PayPerReq, g.Read, g.Write)
+	}
 	changed := false
 	if in.BillingMode != "" || in.ProvisionedThroughput != nil {
 		mode := in.BillingMode
@@ -905,10 +963,21 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 			m.capacityChanges.record(m.Read, m.Write, r, w, s.clock())
 		}
 		m.PayPerReq, m.Read, m.Write = mode == "PAY_PER_REQUEST", r, w
-		if m.PayPerReq {
-			for i := range m.GSIs {
+		for i := range m.GSIs {
+			if m.PayPerReq {
 				m.GSIs[i].Read, m.GSIs[i].Write = 0, 0
+			} else {
+				m.GSIs[i].MaxRead, m.GSIs[i].MaxWrite = 0, 0
 			}
+		}
+		if !m.PayPerReq {
+			m.MaxRead, m.MaxWrite = 0, 0
+		}
+		changed = true
+	}
+	if in.settings() {
+		if err := m.applySettings(in.OnDemandThroughput, in.WarmThroughput, in.SSESpecification, in.TableClass, float64(s.clock().UnixMilli())/1000); err != nil {
+			return nil, err
 		}
 		changed = true
 	}
@@ -976,12 +1045,21 @@ func (s *Server) updateTable(body []byte) ([]byte, error) {
 				if i < 0 {
 					return nil, dynamoError("ResourceNotFoundException", "Requested resource not found: Index: "+u.Update.IndexName+" not found")
 				}
-				r, w, err := checkBilling("PROVISIONED", u.Update.ProvisionedThroughput)
-				if err != nil {
+				g := &m.GSIs[i]
+				if u.Update.ProvisionedThroughput != nil {
+					r, w, err := checkBilling("PROVISIONED", u.Update.ProvisionedThroughput)
+					if err != nil {
+						return nil, err
+					}
+					g.capacityChanges.record(g.Read, g.Write, r, w, s.clock())
+					g.Read, g.Write = r, w
+				}
+				if err := g.setOnDemand(u.Update.OnDemandThroughput, m.PayPerReq); err != nil {
 					return nil, err
 				}
-				m.GSIs[i].capacityChanges.record(m.GSIs[i].Read, m.GSIs[i].Write, r, w, s.clock())
-				m.GSIs[i].Read, m.GSIs[i].Write = r, w
+				if err := g.setWarm(u.Update.WarmThroughput, "index "+g.Name, m.PayPerReq, g.Read, g.Write); err != nil {
+					return nil, err
+				}
 			}
 		}
 		// Drop attribute definitions no key uses any more.
@@ -1127,4 +1205,94 @@ func (s *Server) describeTimeToLive(body []byte) ([]byte, error) {
 	}
 	t.mu.RUnlock()
 	return encodeResponse(struct{ TimeToLiveDescription ttlDesc }{d})
+}
+
+// Encryption at rest and table class, recorded and described only.
+
+// sseSpec is the SSESpecification of a request.
+type sseSpec struct {
+	Enabled        *bool
+	SSEType        string
+	KMSMasterKeyId *string
+}
+
+// sseMeta is how a table is encrypted when not with an AWS owned key.
+type sseMeta struct {
+	Type  string // KMS or AES256
+	KeyID string `json:",omitempty"` // the KMSMasterKeyId given; "": the AWS managed key
+}
+
+// sseDesc is a table's SSEDescription.
+type sseDesc struct {
+	Status          string
+	SSEType         string
+	KMSMasterKeyArn string `json:",omitempty"`
+}
+
+// tableClassSum is a table's TableClassSummary.
+type tableClassSum struct {
+	TableClass         string
+	LastUpdateDateTime float64 `json:",omitempty"`
+}
+
+// awsManagedKeyID is the key of alias/aws/dynamodb, DynamoDB's AWS managed
+// key, in every region of the account.
+const awsManagedKeyID = "d0d0d0d0-0000-4000-8000-00000000aaaa"
+
+// applySSE applies an SSESpecification: enabled, a KMS key (the one given
+// or the AWS managed key); not enabled, an AWS owned key, which DynamoDB
+// does not describe (API reference, SSESpecification).
+func (m *tableMeta) applySSE(in *sseSpec) {
+	if in.Enabled == nil || !*in.Enabled {
+		m.SSE = nil
+		return
+	}
+	sse := &sseMeta{Type: in.SSEType}
+	if sse.Type == "" {
+		sse.Type = "KMS"
+	}
+	if in.KMSMasterKeyId != nil && sse.Type == "KMS" {
+		sse.KeyID = *in.KMSMasterKeyId
+	}
+	m.SSE = sse
+}
+
+// describe renders the SSEDescription of a table in region encrypted as
+// sse (nil: with an AWS owned key, not described).
+func (sse *sseMeta) describe(region string) *sseDesc {
+	if sse == nil {
+		return nil
+	}
+	d := &sseDesc{Status: "ENABLED", SSEType: sse.Type}
+	if sse.Type == "KMS" {
+		switch key := sse.KeyID; {
+		case strings.HasPrefix(key, "arn:"):
+			d.KMSMasterKeyArn = key
+		case strings.HasPrefix(key, "alias/"):
+			d.KMSMasterKeyArn = "arn:aws:kms:" + region + ":" + accountID + ":" + key
+		case key == "":
+			d.KMSMasterKeyArn = "arn:aws:kms:" + region + ":" + accountID + ":key/" + awsManagedKeyID
+		default:
+			d.KMSMasterKeyArn = "arn:aws:kms:" + region + ":" + accountID + ":key/" + key
+		}
+	}
+	return d
+}
+
+// applySettings applies the table settings CreateTable and UpdateTable
+// share beyond capacity, keys and streams; at is when (0: at creation).
+func (m *tableMeta) applySettings(od *onDemandIO, warm *warmIn, sse *sseSpec, class string, at float64) error {
+	if err := m.setOnDemand(od, m.PayPerReq); err != nil {
+		return err
+	}
+	if err := m.setWarm(warm, "table", m.PayPerReq, m.Read, m.Write); err != nil {
+		return err
+	}
+	if sse != nil {
+		m.applySSE(sse)
+	}
+	if class != "" {
+		m.TableClass, m.TableClassUpdated = class, at
+	}
+	return nil
 }

@@ -106,20 +106,15 @@ test("DescribeTable reports the indexes, the stream and the multi-attribute key 
   assert.equal(gsis.byStatus.Projection.ProjectionType, "KEYS_ONLY");
 });
 
-// Skipped: ddblocal's DescribeTable has no WarmThroughput, for the table or
-// its indexes; DynamoDB reports one for every table and index (developer
+// DynamoDB reports a warm throughput for every table and index (developer
 // guide, "Check your DynamoDB table's current warm throughput").
-test(
-  "DescribeTable reports the warm throughput of the table and its indexes",
-  { skip: "ddblocal bug: DescribeTable omits Table.WarmThroughput and GlobalSecondaryIndexes[].WarmThroughput" },
-  async () => {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
-    for (const wt of [Table.WarmThroughput, ...Table.GlobalSecondaryIndexes.map((g) => g.WarmThroughput)]) {
-      assert.equal(wt?.Status, "ACTIVE");
-      assert.ok(wt.ReadUnitsPerSecond > 0 && wt.WriteUnitsPerSecond > 0);
-    }
-  },
-);
+test("DescribeTable reports the warm throughput of the table and its indexes", async () => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+  for (const wt of [Table.WarmThroughput, ...Table.GlobalSecondaryIndexes.map((g) => g.WarmThroughput)]) {
+    assert.equal(wt?.Status, "ACTIVE");
+    assert.ok(wt.ReadUnitsPerSecond > 0 && wt.WriteUnitsPerSecond > 0);
+  }
+});
 
 test("DocumentClient put/get/update/delete with conditions", async () => {
   const key = { pk: "doc#1", sk: "a" };

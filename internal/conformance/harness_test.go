@@ -349,13 +349,15 @@ var volatile = map[string]bool{
 // tableVolatile names fields dropped inside table descriptions (Table,
 // TableDescription): DynamoDB refreshes the size and count statistics
 // only about every six hours (dynalite never does), dynalite predates
-// DeletionProtectionEnabled, and TableThroughputModeSummary is a dynalite
-// invention absent from DynamoDB's API.
+// DeletionProtectionEnabled and WarmThroughput (November 2024; DynamoDB
+// describes it for every table and GSI), and TableThroughputModeSummary
+// is a dynalite invention absent from DynamoDB's API.
 var tableVolatile = map[string]bool{
 	"ItemCount":                  true,
 	"TableSizeBytes":             true,
 	"IndexSizeBytes":             true,
 	"DeletionProtectionEnabled":  true,
+	"WarmThroughput":             true,
 	"TableThroughputModeSummary": true,
 }
 
