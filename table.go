@@ -148,9 +148,15 @@ func (t *Table[T]) writeOpts(op string, opts []WriteOption) (writeOptions, **T, 
 // updated fields are set to the current time; a time.Time ttl field is
 // stored as epoch seconds. ReturnNew gives back the item as stored, with
 // those values, without another request.
+//
+// A conditional Put that the SDK sent more than once (its first response
+// was lost) and that then failed its condition succeeds if the stored item
+// is exactly the item it wrote: the failure was its own earlier success.
+// ExactlyOnce makes that exact in every case (see the README's
+// Reliability section).
 func (t *Table[T]) Put(ctx context.Context, item T, opts ...WriteOption) error {
 	const op = "Put"
-	ws, err := t.setup(op, opts, allowOld|allowNew)
+	ws, err := t.setup(op, opts, allowOld|allowNew|allowOnce)
 	if err != nil {
 		return err
 	}
@@ -163,13 +169,23 @@ func (t *Table[T]) Put(ctx context.Context, item T, opts ...WriteOption) error {
 	if err != nil {
 		return err
 	}
+	if ws.o.x.once {
+		if err := t.runOnce(ctx, op, t.txPutItem(av, w), p.vc, ws.cur); err != nil {
+			return err
+		}
+		return t.storeOld(op, ws.new, av)
+	}
+	own := newOwnWrite(t.keyOf(av), w.cond, ws.old == nil, putIsOurs(av))
 	out, err := t.client.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &t.name, Item: av,
 		ConditionExpression: w.cond, ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values,
 		ReturnValues: w.ret, ReturnValuesOnConditionCheckFailure: w.onFail,
-	})
+	}, own.optFns()...)
 	if err != nil {
-		return t.writeErr(op, err, p.vc, ws.cur)
+		if _, ok := t.applied(ctx, own, err); !ok {
+			return t.writeErr(op, err, p.vc, ws.cur)
+		}
+		out = &dynamodb.PutItemOutput{}
 	}
 	if ws.new != nil {
 		return t.storeOld(op, ws.new, av)
@@ -220,10 +236,12 @@ func (t *Table[T]) Get(ctx context.Context, key Key, opts ...ReadOption) (T, err
 
 // Delete deletes the item with the given key, with options such as If,
 // IfVersion, ReturnOld and CurrentOnFail. Deleting an item that does not
-// exist is not an error. Key values are checked as for Get.
+// exist is not an error. Key values are checked as for Get. A conditional
+// Delete that the SDK sent more than once and that then failed its
+// condition succeeds if the item is gone.
 func (t *Table[T]) Delete(ctx context.Context, key Key, opts ...WriteOption) error {
 	const op = "Delete"
-	ws, err := t.setup(op, opts, allowOld|allowIfVersion)
+	ws, err := t.setup(op, opts, allowOld|allowIfVersion|allowOnce)
 	if err != nil {
 		return err
 	}
@@ -236,13 +254,20 @@ func (t *Table[T]) Delete(ctx context.Context, key Key, opts ...WriteOption) err
 	if err != nil {
 		return err
 	}
+	if ws.o.x.once {
+		return t.runOnce(ctx, op, t.txDeleteItem(k, w), p.vc, ws.cur)
+	}
+	own := newOwnWrite(k, w.cond, ws.old == nil, deleteIsOurs)
 	out, err := t.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName: &t.name, Key: k,
 		ConditionExpression: w.cond, ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values,
 		ReturnValues: w.ret, ReturnValuesOnConditionCheckFailure: w.onFail,
-	})
+	}, own.optFns()...)
 	if err != nil {
-		return t.writeErr(op, err, p.vc, ws.cur)
+		if _, ok := t.applied(ctx, own, err); !ok {
+			return t.writeErr(op, err, p.vc, ws.cur)
+		}
+		out = &dynamodb.DeleteItemOutput{}
 	}
 	return t.storeOld(op, ws.old, out.Attributes)
 }

@@ -43,32 +43,33 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// newTestClient returns a client for the test server. Call it once per
-// test: with the in-process server each call may get a server of its own.
-func newTestClient(t testing.TB) Client {
+// newTestClient returns a client for the test server, with its options
+// adjusted by optFns. Call it once per test: with the in-process server
+// each call may get a server of its own.
+func newTestClient(t testing.TB, optFns ...func(*dynamodb.Options)) Client {
 	t.Helper()
 	if ep := os.Getenv("DDB_ENDPOINT"); ep != "" {
-		return sdkClient(ep)
+		return sdkClient(ep, optFns...)
 	}
 	if os.Getenv("DDB_TEST_SERVER") != "dynalite" {
-		return ddbtest.New(t)
+		return ddbtest.NewTB(t).Client(optFns...)
 	}
 	serverOnce.Do(func() { serverURL, serverStop, serverErr = dynalite.Start() })
 	if serverErr != nil {
 		t.Fatalf("test server: %v", serverErr)
 	}
-	return sdkClient(serverURL)
+	return sdkClient(serverURL, optFns...)
 }
 
 // sdkClient returns an SDK client for endpoint with dummy credentials.
-func sdkClient(endpoint string) *dynamodb.Client {
+func sdkClient(endpoint string, optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(endpoint),
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "test", Source: "ddb tests"}, nil
 		}),
-	})
+	}, optFns...)
 }
 
 var badNameChars = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)

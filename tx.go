@@ -51,9 +51,12 @@ type txWrite struct {
 // TxOption configures a WriteTx.
 type TxOption func(*WriteTx)
 
-// IdempotencyToken makes the transaction idempotent: DynamoDB applies a
-// transaction with the same token (and the same actions) at most once
-// within ten minutes, so Run can be retried safely after a network error.
+// IdempotencyToken sets the transaction's ClientRequestToken (1 to 36
+// characters): DynamoDB applies a transaction with the same token (and
+// the same actions) at most once within ten minutes, so Run — or another
+// process sending the same transaction — can be repeated safely after a
+// network error. Without it, Run draws a new random token for every call,
+// which all the SDK's retries of that call carry.
 func IdempotencyToken(token string) TxOption {
 	return func(tx *WriteTx) { tx.token = token }
 }
@@ -123,12 +126,18 @@ func (t *Table[T]) TxPut(tx *WriteTx, item T, opts ...WriteOption) {
 		tx.fail(err)
 		return
 	}
-	w := txWrite{vc: p.vc, onFail: t.onFail(op, ws.cur), item: types.TransactWriteItem{Put: &types.Put{
+	w := txWrite{vc: p.vc, onFail: t.onFail(op, ws.cur), item: t.txPutItem(av, f)}
+	tx.add(op, t.name, t.client, av, t.schema.keyAttrs(), w)
+}
+
+// txPutItem is the transaction action putting av with the request fields
+// f (TxPut, and Put with ExactlyOnce).
+func (t *Table[T]) txPutItem(av map[string]types.AttributeValue, f writeFields) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{
 		TableName: aws.String(t.name), Item: av, ConditionExpression: f.cond,
 		ExpressionAttributeNames: f.names, ExpressionAttributeValues: f.values,
 		ReturnValuesOnConditionCheckFailure: f.onFail,
-	}}}
-	tx.add(op, t.name, t.client, av, t.schema.keyAttrs(), w)
+	}}
 }
 
 // TxUpdate adds an update of the item with the given key to tx. It is
@@ -151,12 +160,18 @@ func (t *Table[T]) TxUpdate(tx *WriteTx, key Key, u *Update, opts ...WriteOption
 		tx.fail(err)
 		return
 	}
-	w := txWrite{vc: r.vc, onFail: t.onFail(op, ws.cur), item: types.TransactWriteItem{Update: &types.Update{
+	w := txWrite{vc: r.vc, onFail: t.onFail(op, ws.cur), item: t.txUpdateItem(r, ws.onFailReturn(r.vc))}
+	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
+}
+
+// txUpdateItem is the transaction action of the prepared update r
+// (TxUpdate, and Update with ExactlyOnce).
+func (t *Table[T]) txUpdateItem(r *updateReq, onFail types.ReturnValuesOnConditionCheckFailure) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(t.name), Key: r.key, UpdateExpression: &r.update,
 		ConditionExpression: r.cond, ExpressionAttributeNames: r.names, ExpressionAttributeValues: r.values,
-		ReturnValuesOnConditionCheckFailure: ws.onFailReturn(r.vc),
-	}}}
-	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
+		ReturnValuesOnConditionCheckFailure: onFail,
+	}}
 }
 
 // TxDelete adds a delete of the item with the given key to tx. Options
@@ -179,12 +194,18 @@ func (t *Table[T]) TxDelete(tx *WriteTx, key Key, opts ...WriteOption) {
 		tx.fail(err)
 		return
 	}
-	w := txWrite{vc: p.vc, onFail: t.onFail(op, ws.cur), item: types.TransactWriteItem{Delete: &types.Delete{
+	w := txWrite{vc: p.vc, onFail: t.onFail(op, ws.cur), item: t.txDeleteItem(k, f)}
+	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
+}
+
+// txDeleteItem is the transaction action deleting the item with key k
+// with the request fields f (TxDelete, and Delete with ExactlyOnce).
+func (t *Table[T]) txDeleteItem(k map[string]types.AttributeValue, f writeFields) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{
 		TableName: aws.String(t.name), Key: k, ConditionExpression: f.cond,
 		ExpressionAttributeNames: f.names, ExpressionAttributeValues: f.values,
 		ReturnValuesOnConditionCheckFailure: f.onFail,
-	}}}
-	tx.add(op, t.name, t.client, k, t.schema.keyAttrs(), w)
+	}}
 }
 
 // TxCheck adds to tx a check that cond holds for the item with the given
@@ -244,6 +265,9 @@ func checkCount(op string, n int) error {
 // the client of the first action's table). A transaction with problems
 // recorded while actions were added, no action or more than 100 fails
 // with ErrInvalidInput (or the recorded error's kind) before any request.
+// Every attempt of one Run carries the same ClientRequestToken (see
+// IdempotencyToken), so a transaction whose response was lost is not
+// applied again when the SDK retries it.
 //
 // If DynamoDB cancels the transaction — a condition is false, a version
 // conflicts, another transaction touches the same items — nothing was
@@ -260,9 +284,16 @@ func (tx *WriteTx) Run(ctx context.Context, client Client) error {
 	for i, a := range tx.acts {
 		in.TransactItems[i] = a.item
 	}
-	if tx.token != "" {
-		in.ClientRequestToken = aws.String(tx.token)
+	// Every attempt of this Run (the SDK's retries) carries one token, so
+	// DynamoDB answers the replay of an applied transaction whose response
+	// was lost from its idempotency window instead of applying it again.
+	// It is drawn here, not by the SDK, so that it holds with any Client,
+	// and anew for every Run unless the caller gave one.
+	token := tx.token
+	if token == "" {
+		token = newToken()
 	}
+	in.ClientRequestToken = aws.String(token)
 	_, err = client.TransactWriteItems(ctx, in)
 	if err == nil {
 		return nil

@@ -426,6 +426,7 @@ type updateReq struct {
 	names  map[string]string
 	values map[string]types.AttributeValue
 	vc     versionCheck
+	full   *Update // the update with its automatic attributes
 }
 
 // buildUpdate assembles the UpdateItem request of Update and UpdateFields
@@ -437,7 +438,7 @@ func (t *Table[T]) buildUpdate(op string, k map[string]types.AttributeValue, u *
 		return nil, err
 	}
 	p.withCond(cond)
-	r := &updateReq{key: k, vc: p.vc}
+	r := &updateReq{key: k, vc: p.vc, full: full}
 	b := t.exprs(op)
 	if r.update, err = b.update(full); err != nil {
 		return nil, err
@@ -464,6 +465,13 @@ func (t *Table[T]) buildUpdate(op string, k map[string]types.AttributeValue, u *
 // ErrVersionConflict; IfVersion makes the update itself conditional on the
 // stored version. Updated and created fields are set as for Put (created
 // only if absent).
+//
+// A version-checked update that the SDK sent more than once and that then
+// failed its check succeeds if the stored item shows it: the checked
+// version plus one, and every value it SETs (such as the updated
+// timestamp), set elements it ADDs or DELETEs and attributes it REMOVEs.
+// An unconditional Increment is applied again by such a retry; ExactlyOnce
+// prevents both.
 func (t *Table[T]) Update(ctx context.Context, key Key, u *Update, opts ...WriteOption) error {
 	const op = "Update"
 	k, err := t.keyFromValues(op, key)
@@ -496,16 +504,22 @@ func (t *Table[T]) UpdateFields(ctx context.Context, partial T, opts ...WriteOpt
 // runUpdate sends one UpdateItem request for the item with key k. check
 // is UpdateFields' version check; IfVersion replaces it.
 func (t *Table[T]) runUpdate(ctx context.Context, op string, k map[string]types.AttributeValue, u *Update, check versionCheck, opts []WriteOption) error {
-	ws, err := t.setup(op, opts, allowOld|allowNew|allowOnlyUpdated|allowIfVersion)
+	ws, err := t.setup(op, opts, allowOld|allowNew|allowOnlyUpdated|allowIfVersion|allowOnce)
 	if err != nil {
 		return err
 	}
 	if ws.vc.attr != "" {
 		check = ws.vc
 	}
+	if ws.o.x.once && ws.new != nil {
+		return opErr(op, t.name, ErrInvalidInput, "ReturnNew of an update is not available with ExactlyOnce (a transaction returns no new item); read the item afterwards")
+	}
 	r, err := t.buildUpdate(op, k, u, check, ws.o.cond)
 	if err != nil {
 		return err
+	}
+	if ws.o.x.once {
+		return t.runOnce(ctx, op, t.txUpdateItem(r, ws.onFailReturn(r.vc)), r.vc, ws.cur)
 	}
 	in := &dynamodb.UpdateItemInput{
 		TableName:                 &t.name,
@@ -527,9 +541,15 @@ func (t *Table[T]) runUpdate(ctx context.Context, op string, k map[string]types.
 		in.ReturnValues, dst = types.ReturnValueAllNew, ws.new
 	}
 	in.ReturnValuesOnConditionCheckFailure = ws.onFailReturn(r.vc)
-	out, err := t.client.UpdateItem(ctx, in)
+	own := newOwnWrite(r.key, r.cond, in.ReturnValues == "" || in.ReturnValues == types.ReturnValueAllNew,
+		updateIsOurs(r.full, r.vc))
+	out, err := t.client.UpdateItem(ctx, in, own.optFns()...)
 	if err != nil {
-		return t.writeErr(op, err, r.vc, ws.cur)
+		cur, ok := t.applied(ctx, own, err)
+		if !ok {
+			return t.writeErr(op, err, r.vc, ws.cur)
+		}
+		out = &dynamodb.UpdateItemOutput{Attributes: cur}
 	}
 	return t.storeOld(op, dst, out.Attributes)
 }
@@ -544,12 +564,20 @@ func (t *Table[T]) writeErr(op string, err error, vc versionCheck, cur **T) erro
 	if !errors.As(err, &ccf) {
 		return e
 	}
+	return t.condFailed(op, e, ccf.Item, vc, cur)
+}
+
+// condFailed completes e, the error of a write whose condition failed
+// with item stored under its key: it stores item in *cur (when not nil)
+// and wraps e in ErrVersionConflict when the stored version is not the
+// expected one.
+func (t *Table[T]) condFailed(op string, e error, item map[string]types.AttributeValue, vc versionCheck, cur **T) error {
 	if cur != nil {
-		if derr := t.storeOld(op, cur, ccf.Item); derr != nil {
+		if derr := t.storeOld(op, cur, item); derr != nil {
 			return errors.Join(e, derr)
 		}
 	}
-	if vc.attr == "" || !vc.conflict(ccf.Item) {
+	if vc.attr == "" || !vc.conflict(item) {
 		return e
 	}
 	return &Error{Op: op, Table: t.name, Field: vc.attr, Kind: ErrVersionConflict,
@@ -568,13 +596,15 @@ func (t *Table[T]) Replace(ctx context.Context, item T, opts ...WriteOption) err
 	return t.Put(ctx, item, append(opts, If(Attr(t.schema.pk.Name).Exists()))...)
 }
 
-// writeExtra holds the write options defined in this file.
+// writeExtra holds the write options defined in this file and in
+// idempotent.go.
 type writeExtra struct {
 	cur         any   // **T, from CurrentOnFail
 	new         any   // **T, from ReturnNew
 	updatedOnly bool  // from OnlyUpdated
 	version     int64 // from IfVersion
 	hasVersion  bool
+	once        bool // from ExactlyOnce
 }
 
 // CurrentOnFail stores, when the write's condition fails, the item as it
@@ -624,6 +654,7 @@ const (
 	allowNew                     // ReturnNew
 	allowOnlyUpdated             // OnlyUpdated
 	allowIfVersion               // IfVersion
+	allowOnce                    // ExactlyOnce
 )
 
 // writeSetup is the resolved options of one write.
@@ -653,6 +684,10 @@ func (t *Table[T]) setup(op string, opts []WriteOption, allowed int) (*writeSetu
 		return nil, bad("OnlyUpdated")
 	case o.x.hasVersion && allowed&allowIfVersion == 0:
 		return nil, bad("IfVersion")
+	case o.x.once && allowed&allowOnce == 0:
+		return nil, bad("ExactlyOnce")
+	case o.x.once && old != nil:
+		return nil, opErr(op, t.name, ErrInvalidInput, "ReturnOld is not available with ExactlyOnce (a transaction returns no old item)")
 	case old != nil && o.x.new != nil:
 		return nil, opErr(op, t.name, ErrInvalidInput, "ReturnOld and ReturnNew cannot be combined")
 	}
