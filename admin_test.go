@@ -68,14 +68,14 @@ func TestCreateTableFromStruct(t *testing.T) {
 		t.Errorf("SK = %v, want %v", d.SK, want)
 	}
 	wantGSI := []IndexDescription{
-		{Name: "BySKU", PK: KeyAttr{"SKU", "S"}, Projection: types.ProjectionTypeKeysOnly, Status: types.IndexStatusActive},
-		{Name: "ByStatus", PK: KeyAttr{"Status", "S"}, SK: KeyAttr{"Total", "N"}, Projection: types.ProjectionTypeAll, Status: types.IndexStatusActive},
+		{Name: "BySKU", PK: KeyAttrs{{"SKU", "S"}}, Projection: types.ProjectionTypeKeysOnly, Status: types.IndexStatusActive},
+		{Name: "ByStatus", PK: KeyAttrs{{"Status", "S"}}, SK: KeyAttrs{{"Total", "N"}}, Projection: types.ProjectionTypeAll, Status: types.IndexStatusActive},
 	}
 	if !reflect.DeepEqual(d.GlobalIndexes, wantGSI) {
 		t.Errorf("global indexes:\n got %+v\nwant %+v", d.GlobalIndexes, wantGSI)
 	}
 	wantLSI := []IndexDescription{
-		{Name: "ByRef", PK: KeyAttr{"Customer", "S"}, SK: KeyAttr{"Ref", "S"}, Projection: types.ProjectionTypeInclude, Include: []string{"Note"}},
+		{Name: "ByRef", PK: KeyAttrs{{"Customer", "S"}}, SK: KeyAttrs{{"Ref", "S"}}, Projection: types.ProjectionTypeInclude, Include: []string{"Note"}},
 	}
 	if !reflect.DeepEqual(d.LocalIndexes, wantLSI) {
 		t.Errorf("local indexes:\n got %+v\nwant %+v", d.LocalIndexes, wantLSI)

@@ -61,7 +61,9 @@ func (s *schema) keyNames() []string {
 		out = append(out, a.Name)
 	}
 	for _, ix := range s.indexes {
-		out = append(out, ix.PK.Name, ix.SK.Name)
+		for _, a := range ix.attrs() {
+			out = append(out, a.Name)
+		}
 	}
 	return out
 }

@@ -22,6 +22,8 @@
 //	sk            the table's sort (range) key
 //	gsi=Name:pk   partition key of global secondary index Name
 //	gsi=Name:sk   sort key of global secondary index Name
+//	gsi=Name:pk2  second attribute of a multi-attribute partition key
+//	              (pk1 to pk4; likewise sk1 to sk4 for the sort key)
 //	lsi=Name      sort key of local secondary index Name
 //	version       optimistic-locking version number
 //	created       creation time
@@ -30,6 +32,13 @@
 //	timefmt=rfc3339  a time key stored as attributevalue stores times (see below)
 //
 // Options combine (`ddb:"sk,gsi=ByDay:sk"`); unknown options are an error.
+//
+// A global index may have a multi-attribute key: up to four partition key
+// attributes and four sort key attributes, numbered by position (tags
+// gsi=ByRegion:pk1, gsi=ByRegion:pk2, gsi=ByRegion:sk1, ..., or
+// WithGlobalIndex with KeyAttrs). Query it with every partition key value
+// in a Partition and sort key conditions left to right, Eq before the last:
+// orders.Query(ddb.Partition{"acme", "eu"}, ddb.Eq(2025), ddb.Ge(3)).Index("ByRegion").
 //
 // A time.Time in a key role is stored in KeyTimeLayout (UTC, fixed width,
 // nanoseconds), so that sort keys and index keys sort in time order and

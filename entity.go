@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,8 +57,9 @@ type entityDef struct {
 // NewSingleTable returns the table called name holding several entity
 // types. Its key defaults to a string partition key "PK" and a string sort
 // key "SK"; WithKey chooses others, and WithGlobalIndex / WithLocalIndex
-// declare its secondary indexes (which the entities fill with IndexKeys).
-// Every key attribute that entities fill from templates must be a string.
+// declare its secondary indexes (which the entities fill with IndexKeys
+// templates, or with their own fields: IndexFields). Every key attribute
+// that entities fill from templates must be a string.
 func NewSingleTable(client Client, name string, opts ...TableOption) (*SingleTable, error) {
 	var o tableOptions
 	for _, opt := range opts {
@@ -83,7 +85,7 @@ func NewSingleTable(client Client, name string, opts ...TableOption) (*SingleTab
 		}
 	}
 	for _, ix := range t.schema.indexes {
-		if ix.PK.Name == o.typeAttr || ix.SK.Name == o.typeAttr {
+		if slices.ContainsFunc(ix.attrs(), func(a KeyAttr) bool { return a.Name == o.typeAttr }) {
 			return nil, &Error{Op: "NewSingleTable", Table: name, Field: o.typeAttr, Kind: ErrInvalidSchema, Msg: "the type attribute is a key of index " + ix.Name}
 		}
 	}
@@ -219,6 +221,9 @@ type Entity[T any] struct {
 	name    string
 	keys    [2]*keyTemplate // table pk, sk (sk nil when the table has none)
 	indexes map[string][2]*keyTemplate
+	// fielded lists the indexes whose key attributes are fields of T
+	// (IndexFields); their fields are in reads.schema.byAttr.
+	fielded map[string]*indexSchema
 	reads   *Table[T] // decodes T from the table's items
 }
 
@@ -229,8 +234,16 @@ type entityOptions struct {
 	pk, sk  string
 	hasKeys bool
 	indexes map[string][2]string
-	order   []string
+	order   []string // indexes given IndexKeys, in order
+	fields  []string // indexes given IndexFields, in order
 	err     error
+}
+
+// setErr records the first invalid option.
+func (o *entityOptions) setErr(format string, args ...any) {
+	if o.err == nil {
+		o.err = fmt.Errorf(format, args...)
+	}
 }
 
 // Keys gives the templates of the table's partition key and, when the
@@ -253,7 +266,8 @@ func Keys(pk string, sk ...string) EntityOption {
 	}
 }
 
-// IndexKeys gives the key templates of the secondary index named index:
+// IndexKeys gives the key templates of the secondary index named index
+// (an index with a single-attribute key; see IndexFields for others):
 // its partition key and sort key for a global index (sk empty or omitted
 // when the index has none), only the sort key (pk "") for a local index.
 // An item whose index key template refers to an empty or zero field gets
@@ -263,18 +277,37 @@ func IndexKeys(index, pk string, sk ...string) EntityOption {
 		if o.indexes == nil {
 			o.indexes = map[string][2]string{}
 		}
-		if _, dup := o.indexes[index]; dup && o.err == nil {
-			o.err = fmt.Errorf("IndexKeys for index %q given twice", index)
+		if _, dup := o.indexes[index]; dup {
+			o.setErr("IndexKeys for index %q given twice", index)
 		}
 		var s string
 		if len(sk) > 0 {
 			s = sk[0]
 		}
-		if len(sk) > 1 && o.err == nil {
-			o.err = fmt.Errorf("IndexKeys %q takes at most one sort key template", index)
+		if len(sk) > 1 {
+			o.setErr("IndexKeys %q takes at most one sort key template", index)
 		}
 		o.indexes[index] = [2]string{pk, s}
 		o.order = append(o.order, index)
+	}
+}
+
+// IndexFields says that the key attributes of the secondary index named
+// index are fields of the entity's Go type, stored as the fields are
+// rather than built from templates: the natural fit for a global index
+// with multi-attribute keys (WithGlobalIndex with KeyAttrs, or several
+// sort key attributes). T must have a field stored under each key
+// attribute's name (for a local index, its sort key) whose value encodes
+// as the attribute's type; time fields are stored as keys (KeyTimeLayout,
+// see Table). An item lacking one of them (an omitempty field left zero)
+// stays out of the (sparse) index. QueryIndex takes the partition key
+// values from a T's fields and the sort key conditions as Query does.
+func IndexFields(index string) EntityOption {
+	return func(o *entityOptions) {
+		if slices.Contains(o.fields, index) {
+			o.setErr("IndexFields for index %q given twice", index)
+		}
+		o.fields = append(o.fields, index)
 	}
 }
 
@@ -309,7 +342,7 @@ func DefineEntity[T any](st *SingleTable, name string, opts ...EntityOption) (*E
 		return nil, bad("no key templates: use Keys")
 	}
 	s := st.t.schema
-	e := &Entity[T]{st: st, name: name, indexes: map[string][2]*keyTemplate{}}
+	e := &Entity[T]{st: st, name: name, indexes: map[string][2]*keyTemplate{}, fielded: map[string]*indexSchema{}}
 	parse := func(what string, a KeyAttr, src string) (*keyTemplate, error) {
 		switch {
 		case a.Name == "" && src != "":
@@ -340,24 +373,47 @@ func DefineEntity[T any](st *SingleTable, name string, opts ...EntityOption) (*E
 		if ix == nil {
 			return nil, bad("IndexKeys for unknown index %q", ixName)
 		}
+		if ix.multi() {
+			return nil, bad("index %q has a multi-attribute key, which templates cannot build: use IndexFields", ixName)
+		}
 		src := o.indexes[ixName]
 		var kts [2]*keyTemplate
 		if ix.Local {
 			if src[0] != "" {
 				return nil, bad("local index %q shares the table's partition key: give only its sort key template", ixName)
 			}
-		} else if kts[0], err = parse("index "+ixName+" partition key", ix.PK, src[0]); err != nil {
+		} else if kts[0], err = parse("index "+ixName+" partition key", first(ix.PK), src[0]); err != nil {
 			return nil, err
 		}
-		if kts[1], err = parse("index "+ixName+" sort key", ix.SK, src[1]); err != nil {
+		if kts[1], err = parse("index "+ixName+" sort key", first(ix.SK), src[1]); err != nil {
 			return nil, err
 		}
 		e.indexes[ixName] = kts
-		for _, a := range []KeyAttr{ix.PK, ix.SK} {
-			if a.Name != "" {
-				reserved[a.Name] = "a key"
-			}
+		for _, a := range ix.attrs() {
+			reserved[a.Name] = "a key"
 		}
+	}
+	byAttr := map[string]*fieldInfo{}
+	for _, ixName := range o.fields {
+		ix := s.indexes[ixName]
+		switch {
+		case ix == nil:
+			return nil, bad("IndexFields for unknown index %q", ixName)
+		case slices.Contains(o.order, ixName):
+			return nil, bad("index %q given both IndexKeys and IndexFields", ixName)
+		}
+		attrs := ix.attrs()
+		if ix.Local {
+			attrs = ix.SK
+		}
+		for _, a := range attrs {
+			fi, err := entityKeyField(typ, a)
+			if err != nil {
+				return nil, bad("IndexFields %q: %v", ixName, err)
+			}
+			byAttr[a.Name] = fi
+		}
+		e.fielded[ixName] = ix
 	}
 	for _, f := range structFields(typ) {
 		if what, ok := reserved[f.Name]; ok && f.Name != "" {
@@ -380,9 +436,30 @@ func DefineEntity[T any](st *SingleTable, name string, opts ...EntityOption) (*E
 	st.byName[name], st.byType[typ] = def, def
 	reads := *st.t.schema
 	reads.itemType = typ
+	reads.byAttr = byAttr
 	reads.attrs = knownAttrs(typ, reads.allowExtra, append(reads.keyNames(), st.typeAttr)...)
 	e.reads = &Table[T]{client: st.t.client, name: st.t.name, schema: &reads}
 	return e, nil
+}
+
+// entityKeyField returns the field of struct type typ stored as key
+// attribute a, with the key encoding of times, checking its type.
+func entityKeyField(typ reflect.Type, a KeyAttr) (*fieldInfo, error) {
+	for _, f := range structFields(typ) {
+		if f.Name != a.Name {
+			continue
+		}
+		kf, _ := asKeyField(f)
+		if got := probeKeyType(&kf); got != a.Type {
+			if got == "" {
+				got = "no string, number or binary"
+			}
+			return nil, fmt.Errorf("field %s (attribute %q) encodes as %s, the index key attribute is %s",
+				strings.Join(fieldPath(typ, f.Index), "."), a.Name, got, a.Type)
+		}
+		return &fieldInfo{structField: kf}, nil
+	}
+	return nil, fmt.Errorf("%v has no field stored as key attribute %q", typ, a.Name)
 }
 
 func fieldPath(t reflect.Type, index []int) []string {
@@ -441,6 +518,17 @@ func (e *Entity[T]) Item(v T) (map[string]types.AttributeValue, error) {
 				item[a] = &types.AttributeValueMemberS{Value: s}
 			}
 		}
+	}
+	// Fields that are index keys (IndexFields) are stored as keys.
+	for name, fi := range e.reads.schema.byAttr {
+		if _, present := item[name]; !present || fi.opts&optKeyTime == 0 {
+			continue
+		}
+		av, err := encodeFieldValue(&fi.structField, fieldValue(rv, fi.Index))
+		if err != nil {
+			return nil, &Error{Op: op, Table: e.st.t.name, Field: name, Kind: ErrInvalidValue, Err: err}
+		}
+		item[name] = av
 	}
 	item[e.st.typeAttr] = &types.AttributeValueMemberS{Value: e.name}
 	return item, nil
@@ -515,12 +603,17 @@ func (e *Entity[T]) Query(key T, sk ...KeyCondition) *Query[T] {
 }
 
 // QueryIndex is Query on the secondary index named index, with the
-// index's key templates.
+// index's key templates (IndexKeys), or with the partition key values of
+// key's fields for an index given IndexFields: then sk are the conditions
+// on the index's sort key attributes, as for Query.
 func (e *Entity[T]) QueryIndex(index string, key T, sk ...KeyCondition) *Query[T] {
+	if ix := e.fielded[index]; ix != nil {
+		return e.queryFields(ix, key, sk)
+	}
 	kts, ok := e.indexes[index]
 	if !ok {
 		q := e.reads.Query(nil)
-		q.spec.err = opErr("Query", e.st.t.name, ErrInvalidInput, "entity %q has no key templates for index %q (IndexKeys)", e.name, index)
+		q.spec.err = opErr("Query", e.st.t.name, ErrInvalidInput, "entity %q has no key templates for index %q (IndexKeys or IndexFields)", e.name, index)
 		return q
 	}
 	if kts[0] == nil { // local index: the table's partition key
@@ -540,6 +633,22 @@ func (e *Entity[T]) query(kts [2]*keyTemplate, key T, sk []KeyCondition) *Query[
 		sk = []KeyCondition{BeginsWith(kts[1].prefix())}
 	}
 	return e.reads.Query(pk, sk...).Filter(Attr(e.st.typeAttr).Eq(e.name))
+}
+
+// queryFields queries index ix, given IndexFields, in the partition of
+// key's fields (for a local index, of the table's partition key template).
+func (e *Entity[T]) queryFields(ix *indexSchema, key T, sk []KeyCondition) *Query[T] {
+	if ix.Local {
+		return e.query([2]*keyTemplate{e.keys[0]}, key, sk).Index(ix.Name)
+	}
+	rv := reflect.ValueOf(key)
+	pk := make(Partition, len(ix.PK))
+	for i, a := range ix.PK {
+		if f := fieldValue(rv, e.reads.schema.byAttr[a.Name].Index); f.IsValid() {
+			pk[i] = f.Interface()
+		} // else behind a nil pointer: reported as a nil value
+	}
+	return e.reads.Query(pk, sk...).Index(ix.Name).Filter(Attr(e.st.typeAttr).Eq(e.name))
 }
 
 // Collection reads the whole item collection key belongs to: every item,

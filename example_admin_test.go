@@ -43,8 +43,8 @@ func ExampleTable_CreateTable() {
 	}
 	// Output:
 	// ACTIVE {Queue S} {ID N}
-	// ByAssignee {Assignee S} KEYS_ONLY
-	// Open {Open S} ALL
+	// ByAssignee [{Assignee S}] KEYS_ONLY
+	// Open [{Open S}] ALL
 }
 
 func ExampleQueryAs() {

@@ -230,7 +230,7 @@ func ExampleTable_Describe() {
 	}
 	// Output:
 	// users ACTIVE {ID S}
-	// ByEmail {Email S}
+	// ByEmail [{Email S}]
 }
 
 func ExampleQuery_All() {

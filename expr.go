@@ -916,30 +916,63 @@ func (b *exprBuilder) writeCompare(op condOp, args []operand) {
 	}
 }
 
-// keyCondition returns the key condition expression for a Query: the
-// partition key equals pkValue and, when kc is not nil or zero, the sort
-// key satisfies kc. Sort-key values must encode to skType, and
-// BeginsWith needs a string or binary sort key; otherwise the error
-// matches ErrInvalidKey and names skName.
-func (b *exprBuilder) keyCondition(pkName string, pkValue types.AttributeValue, skName string, skType types.ScalarAttributeType, kc *KeyCondition) (string, error) {
+// keyCondition returns the key condition expression for a Query: every
+// partition key attribute pk[i] equals pkValues[i] and each sort key
+// attribute sk[i] satisfies kcs[i], from the first: DynamoDB's rule for
+// multi-attribute keys is equality on a leading run of sort key attributes,
+// then at most one condition of another kind, last. A nil or zero condition
+// at the end is no condition; one before a later condition is a gap.
+// Sort-key values must encode to the attribute's type, and BeginsWith needs
+// a string or binary one; otherwise the error matches ErrInvalidKey and
+// names the attribute.
+func (b *exprBuilder) keyCondition(pk []KeyAttr, pkValues []types.AttributeValue, sk []KeyAttr, kcs []*KeyCondition) (string, error) {
 	m := b.begin()
-	if pkName == "" || pkValue == nil {
-		return b.finish(m, &Error{Kind: ErrInvalidKey, Field: pkName, Msg: "missing partition key"})
+	if len(pk) == 0 {
+		return b.finish(m, &Error{Kind: ErrInvalidKey, Msg: "missing partition key"})
 	}
-	b.sb.WriteString(b.name(pkName))
-	b.sb.WriteString(" = ")
-	b.sb.WriteString(b.value(pkValue))
-	if kc == nil || kc.op == 0 {
-		return b.finish(m, nil)
+	for i, a := range pk {
+		if a.Name == "" || i >= len(pkValues) || pkValues[i] == nil {
+			return b.finish(m, &Error{Kind: ErrInvalidKey, Field: a.Name, Msg: "missing partition key"})
+		}
+		if i > 0 {
+			b.sb.WriteString(" AND ")
+		}
+		b.sb.WriteString(b.name(a.Name))
+		b.sb.WriteString(" = ")
+		b.sb.WriteString(b.value(pkValues[i]))
 	}
-	if skName == "" {
+	n := len(kcs)
+	for n > 0 && (kcs[n-1] == nil || kcs[n-1].op == 0) {
+		n--
+	}
+	switch {
+	case n > 0 && len(sk) == 0:
 		return b.finish(m, &Error{Kind: ErrInvalidKey, Msg: "sort key condition on a table or index without a sort key"})
+	case n > len(sk):
+		return b.finish(m, &Error{Kind: ErrInvalidKey, Field: sk[len(sk)-1].Name,
+			Msg: fmt.Sprintf("%d sort key conditions for a sort key of %d attribute%s", n, len(sk), plural(len(sk)))})
 	}
+	for i, kc := range kcs[:n] {
+		if err := b.sortKeyCondition(sk[i], kc, i == n-1); err != nil {
+			return b.finish(m, err)
+		}
+	}
+	return b.finish(m, nil)
+}
+
+// sortKeyCondition writes " AND " and the condition kc on sort key
+// attribute a; last says whether it is the last condition given.
+func (b *exprBuilder) sortKeyCondition(a KeyAttr, kc *KeyCondition, last bool) error {
 	keyErr := func(msg string, cause error) error {
-		return &Error{Kind: ErrInvalidKey, Field: skName, Msg: msg, Err: cause}
+		return &Error{Kind: ErrInvalidKey, Field: a.Name, Msg: msg, Err: cause}
 	}
-	if kc.op == opBeginsWith && skType != types.ScalarAttributeTypeS && skType != types.ScalarAttributeTypeB {
-		return b.finish(m, keyErr("begins_with needs a string or binary sort key, not "+string(skType), nil))
+	switch {
+	case kc == nil || kc.op == 0:
+		return keyErr("no condition on sort key attribute "+strconv.Quote(a.Name)+" before a later one: give sort key conditions left to right without gaps", nil)
+	case !last && kc.op != opEq:
+		return keyErr("only the last sort key condition may be other than Eq; give Eq for "+strconv.Quote(a.Name)+" or drop the conditions after it", nil)
+	case kc.op == opBeginsWith && a.Type != types.ScalarAttributeTypeS && a.Type != types.ScalarAttributeTypeB:
+		return keyErr("begins_with needs a string or binary sort key, not "+string(a.Type), nil)
 	}
 	var avs [2]types.AttributeValue
 	n := 1
@@ -948,22 +981,22 @@ func (b *exprBuilder) keyCondition(pkName string, pkValue types.AttributeValue, 
 	}
 	bounds := [2]any{kc.lo, kc.hi}
 	for i, v := range bounds[:n] {
-		av, err := toValue(v, Attr(skName))
+		av, err := toValue(v, Attr(a.Name))
 		if err != nil {
-			return b.finish(m, keyErr("cannot encode sort key value", err))
+			return keyErr("cannot encode sort key value", err)
 		}
-		if t := avKindName(av); t != string(skType) {
-			return b.finish(m, keyErr("sort key value has type "+t+", want "+string(skType), nil))
+		if t := avKindName(av); t != string(a.Type) {
+			return keyErr("sort key value has type "+t+", want "+string(a.Type), nil)
 		}
 		avs[i] = av
 	}
 	if n == 2 {
 		if c, _ := compareScalars(avs[0], avs[1]); c > 0 {
-			return b.finish(m, keyErr("BETWEEN lower bound is greater than upper bound", nil))
+			return keyErr("BETWEEN lower bound is greater than upper bound", nil)
 		}
 	}
 	b.sb.WriteString(" AND ")
-	sk := b.name(skName)
+	sk := b.name(a.Name)
 	switch kc.op {
 	case opBeginsWith:
 		b.sb.WriteString("begins_with(")
@@ -982,7 +1015,7 @@ func (b *exprBuilder) keyCondition(pkName string, pkValue types.AttributeValue, 
 		b.sb.WriteString(cmpSymbols[kc.op])
 		b.sb.WriteString(b.value(avs[0]))
 	}
-	return b.finish(m, nil)
+	return nil
 }
 
 // projection returns the projection expression listing paths, or "" for

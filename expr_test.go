@@ -254,7 +254,7 @@ func TestKeyCondition(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var b exprBuilder
-			got, err := b.keyCondition("user-id", pk, "date", tt.skType, tt.kc)
+			got, err := keyCondition1(&b, "user-id", pk, "date", tt.skType, tt.kc)
 			wantNames := nameMap{"#n0": "user-id", "#n1": "date"}
 			if !strings.Contains(tt.want, "#n1") {
 				wantNames = nameMap{"#n0": "user-id"}
@@ -265,6 +265,16 @@ func TestKeyCondition(t *testing.T) {
 }
 
 func kcp(kc KeyCondition) *KeyCondition { return &kc }
+
+// keyCondition1 is b.keyCondition for a key of one partition attribute
+// and at most one sort attribute (none when skName is empty).
+func keyCondition1(b *exprBuilder, pkName string, pk types.AttributeValue, skName string, skType types.ScalarAttributeType, kc *KeyCondition) (string, error) {
+	var sk []KeyAttr
+	if skName != "" {
+		sk = []KeyAttr{{skName, skType}}
+	}
+	return b.keyCondition([]KeyAttr{{pkName, ""}}, []types.AttributeValue{pk}, sk, []*KeyCondition{kc})
+}
 
 func TestKeyConditionErrors(t *testing.T) {
 	t.Parallel()
@@ -289,7 +299,7 @@ func TestKeyConditionErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var b exprBuilder
-			_, err := b.keyCondition(tt.pkName, tt.pk, tt.skName, tt.skType, tt.kc)
+			_, err := keyCondition1(&b, tt.pkName, tt.pk, tt.skName, tt.skType, tt.kc)
 			checkInvalid(t, err, ErrInvalidKey, tt.field, tt.msg)
 			if b.names() != nil || b.values() != nil {
 				t.Errorf("placeholders left after error: %v %v", b.names(), b.values())
@@ -349,7 +359,7 @@ func TestProjectionErrors(t *testing.T) {
 func TestSharedPlaceholders(t *testing.T) {
 	t.Parallel()
 	var b exprBuilder
-	kc, err := b.keyCondition("pk", avS("u1"), "sk", "S", kcp(BeginsWith("2024")))
+	kc, err := keyCondition1(&b, "pk", avS("u1"), "sk", "S", kcp(BeginsWith("2024")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -565,7 +575,7 @@ func TestExprOnServer(t *testing.T) {
 	query := func(kc *KeyCondition, filter Condition, proj ...Path) []map[string]types.AttributeValue {
 		t.Helper()
 		var b exprBuilder
-		ke, err := b.keyCondition("pk", avS("u1"), "sk", types.ScalarAttributeTypeN, kc)
+		ke, err := keyCondition1(&b, "pk", avS("u1"), "sk", types.ScalarAttributeTypeN, kc)
 		if err != nil {
 			t.Fatal(err)
 		}

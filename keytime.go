@@ -244,11 +244,7 @@ func (s *schema) fixKeyTimes(item any, av map[string]types.AttributeValue) error
 func (s *schema) allKeyAttrs() []KeyAttr {
 	attrs := s.keyAttrs()
 	for _, ix := range s.indexes {
-		for _, a := range []KeyAttr{ix.PK, ix.SK} {
-			if a.Name != "" {
-				attrs = append(attrs, a)
-			}
-		}
+		attrs = append(attrs, ix.attrs()...)
 	}
 	return attrs
 }
@@ -369,8 +365,8 @@ func (s *schema) keyAttrNamed(o operand) (KeyAttr, bool) {
 		}
 	}
 	for _, ix := range s.indexes {
-		for _, a := range [2]KeyAttr{ix.PK, ix.SK} {
-			if a.Name != "" && a.Name == o.path.head {
+		for _, a := range ix.attrs() {
+			if a.Name == o.path.head {
 				return a, true
 			}
 		}

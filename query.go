@@ -61,16 +61,28 @@ type Query[T any] struct {
 }
 
 // Query starts a query for the items whose partition key is pk and, when
-// sk is given, whose sort key satisfies it (at most one condition). With
-// Index, pk and sk refer to that index's keys. Invalid keys are reported
-// by the executing method, before any request, as ErrInvalidKey.
+// sk is given, whose sort key satisfies it. With Index, pk and sk refer to
+// that index's keys.
+//
+// A global index with multi-attribute keys takes every partition key value,
+// in key order, as a Partition, and one condition per sort key attribute
+// from the first: Eq on a leading run, then optionally one last condition
+// of any kind (a range, Between or BeginsWith):
+//
+//	orders.Query(ddb.Partition{"acme", "eu-west-1"}, ddb.Eq(2025), ddb.Between(3, 6)).Index("ByRegion")
+//
+// A single-attribute sort key takes at most one condition. Invalid keys (a
+// value missing or of the wrong type, more conditions than sort key
+// attributes, a condition other than Eq before the last) are reported by
+// the executing method, before any request, as ErrInvalidKey naming the
+// attribute.
 func (t *Table[T]) Query(pk any, sk ...KeyCondition) *Query[T] {
-	q := &Query[T]{t: t, pk: pk, sk: sk}
-	if len(sk) > 1 {
-		q.spec.err = opErr("Query", t.name, ErrInvalidKey, "at most one sort key condition, got %d", len(sk))
-	}
-	return q
+	return &Query[T]{t: t, pk: pk, sk: sk}
 }
+
+// Partition gives Query the values of a multi-attribute partition key, in
+// key order: ddb.Partition{"acme", "eu-west-1"}.
+type Partition []any
 
 func (q *Query[T]) with(f func(*Query[T])) *Query[T] {
 	c := *q
@@ -161,22 +173,39 @@ func (q *Query[T]) pager(count bool) *pager[T] {
 	if err != nil {
 		return p.fail(err)
 	}
-	pkAttr, skAttr := t.schema.pk, t.schema.sk
+	pkAttrs, skAttrs := []KeyAttr{t.schema.pk}, t.schema.keyAttrs()[1:]
 	if ix != nil {
-		pkAttr, skAttr = ix.PK, ix.SK
+		pkAttrs, skAttrs = ix.PK, ix.SK
 	}
-	pkv, err := t.schema.marshalKey(pkAttr, q.pk)
-	if err != nil {
-		return p.fail(keyErr(op, t.name, pkAttr.Name, err))
+	pkVals := []any{q.pk}
+	if vals, ok := q.pk.(Partition); ok {
+		pkVals = vals
 	}
-	var kc *KeyCondition
-	if len(q.sk) == 1 {
-		if kc, err = t.schema.keyCondition(skAttr, &q.sk[0]); err != nil {
-			return p.fail(keyErr(op, t.name, skAttr.Name, err))
+	if len(pkVals) != len(pkAttrs) {
+		var missing string // the first attribute without a value, if any
+		if len(pkVals) < len(pkAttrs) {
+			missing = pkAttrs[len(pkVals)].Name
+		}
+		return p.fail(&Error{Op: op, Table: t.name, Field: missing, Kind: ErrInvalidKey,
+			Msg: keyShapeMsg("partition key of "+p.keyOwner(), pkAttrs, len(pkVals))})
+	}
+	pkvs := make([]types.AttributeValue, len(pkAttrs))
+	for i, a := range pkAttrs {
+		if pkvs[i], err = t.schema.marshalKey(a, pkVals[i]); err != nil {
+			return p.fail(keyErr(op, t.name, a.Name, err))
+		}
+	}
+	kcs := make([]*KeyCondition, len(q.sk))
+	for i := range q.sk {
+		kcs[i] = &q.sk[i]
+		if i < len(skAttrs) {
+			if kcs[i], err = t.schema.keyCondition(skAttrs[i], kcs[i]); err != nil {
+				return p.fail(keyErr(op, t.name, skAttrs[i].Name, err))
+			}
 		}
 	}
 	b := t.exprs(op)
-	kce, err := b.keyCondition(pkAttr.Name, pkv, skAttr.Name, skAttr.Type, kc)
+	kce, err := b.keyCondition(pkAttrs, pkvs, skAttrs, kcs)
 	if err != nil {
 		return p.fail(err)
 	}
@@ -188,7 +217,11 @@ func (q *Query[T]) pager(count bool) *pager[T] {
 	if in.FilterExpression, in.ProjectionExpression, err = p.expressions(&b, count, &shape); err != nil {
 		return p.fail(err)
 	}
-	if err := checkFilterKeys(&b, aws.ToString(in.FilterExpression), pkAttr.Name, skAttr.Name); err != nil {
+	keyNames := make([]string, 0, len(pkAttrs)+len(skAttrs))
+	for _, a := range append(slices.Clip(pkAttrs), skAttrs...) {
+		keyNames = append(keyNames, a.Name)
+	}
+	if err := checkFilterKeys(&b, aws.ToString(in.FilterExpression), keyNames...); err != nil {
 		return p.fail(err)
 	}
 	p.setCommon(&in.IndexName, &in.ConsistentRead, &in.Select, count)
@@ -203,6 +236,14 @@ func (q *Query[T]) pager(count bool) *pager[T] {
 		return pageResult{items: out.Items, lek: out.LastEvaluatedKey, count: int(out.Count)}, nil
 	}
 	return p
+}
+
+// keyOwner names what a query reads in errors: table "t" or index "i".
+func (p *pager[T]) keyOwner() string {
+	if p.spec.index != "" {
+		return fmt.Sprintf("index %q", p.spec.index)
+	}
+	return fmt.Sprintf("table %q", p.t.name)
 }
 
 // Scan reads every item of the table or of an index, in no particular

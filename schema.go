@@ -13,11 +13,20 @@ package ddb
 //	ttl             the table's time-to-live attribute
 //	gsi=Name:pk     partition key of the global secondary index Name
 //	gsi=Name:sk     sort key of the global secondary index Name
+//	gsi=Name:pk2    second attribute of a multi-attribute partition key of
+//	                Name (pk1 to pk4; pk is pk1)
+//	gsi=Name:sk2    second attribute of a multi-attribute sort key of Name
+//	                (sk1 to sk4; sk is sk1)
 //	lsi=Name        sort key of the local secondary index Name (its partition
 //	                key is the table's partition key)
 //	timefmt=rfc3339 a time key kept in attributevalue's text (keytime.go)
 //
 // Options may be combined (`ddb:"sk,gsi=ByStatus:sk"`) and gsi= may repeat.
+// A global index's key may have up to four partition key attributes and up
+// to four sort key attributes (DynamoDB's multi-attribute keys), each
+// numbered by its position: `ddb:"gsi=ByRegion:pk1"`, `ddb:"gsi=ByRegion:pk2"`,
+// `ddb:"gsi=ByRegion:sk1"`. Positions must run from 1 without gaps; one
+// index cannot use both pk and pk1 (or sk and sk1).
 // Any other option is rejected with ErrInvalidSchema. Attribute names and
 // value encodings come from the codec, so `dynamodbav:"name,string"` renames a
 // field and changes its key type exactly as it changes the stored item.
@@ -25,6 +34,7 @@ package ddb
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,15 +78,38 @@ func WithKey(pk KeyAttr, sk ...KeyAttr) TableOption {
 	return func(o *tableOptions) { o.key = append([]KeyAttr{pk}, sk...) }
 }
 
-// WithGlobalIndex declares a global secondary index with partition key pk and
-// optional sort key sk, for item types that cannot carry gsi= tags.
-func WithGlobalIndex(name string, pk KeyAttr, sk ...KeyAttr) TableOption {
+// KeyAttrs lists the attributes of a multi-attribute key in key order, as
+// in ddb.KeyAttrs{ddb.StringKey("Tenant"), ddb.StringKey("Region")}.
+type KeyAttrs []KeyAttr
+
+// PartitionKey is the partition key of a global index given to
+// WithGlobalIndex: a KeyAttr, or KeyAttrs for a key of several attributes.
+type PartitionKey interface{ partitionAttrs() []KeyAttr }
+
+func (a KeyAttr) partitionAttrs() []KeyAttr  { return []KeyAttr{a} }
+func (a KeyAttrs) partitionAttrs() []KeyAttr { return a }
+
+// DynamoDB's limit on the attributes of a global index's partition key and
+// of its sort key (multi-attribute keys).
+const maxIndexKeyAttrs = 4
+
+// WithGlobalIndex declares a global secondary index with partition key pk
+// and sort key sk, for item types that cannot carry gsi= tags. pk is one
+// KeyAttr or, for a multi-attribute partition key, KeyAttrs listing up to
+// four; sk lists the sort key attributes in order (none, one, or up to
+// four for a multi-attribute sort key):
+//
+//	ddb.WithGlobalIndex("ByRegion",
+//		ddb.KeyAttrs{ddb.StringKey("Tenant"), ddb.StringKey("Region")},
+//		ddb.NumberKey("Year"), ddb.NumberKey("Month"))
+func WithGlobalIndex(name string, pk PartitionKey, sk ...KeyAttr) TableOption {
+	var pks []KeyAttr
+	if pk != nil {
+		pks = slices.Clone(pk.partitionAttrs())
+	}
+	sks := slices.Clone(sk)
 	return func(o *tableOptions) {
-		ix := &indexSchema{Name: name, PK: pk, skCount: len(sk)}
-		if len(sk) > 0 {
-			ix.SK = sk[0]
-		}
-		o.indexes = append(o.indexes, ix)
+		o.indexes = append(o.indexes, &indexSchema{Name: name, PK: pks, SK: sks})
 	}
 }
 
@@ -84,18 +117,31 @@ func WithGlobalIndex(name string, pk KeyAttr, sk ...KeyAttr) TableOption {
 // types that cannot carry lsi= tags. Its partition key is the table's.
 func WithLocalIndex(name string, sk KeyAttr) TableOption {
 	return func(o *tableOptions) {
-		o.indexes = append(o.indexes, &indexSchema{Name: name, Local: true, SK: sk, skCount: 1})
+		o.indexes = append(o.indexes, &indexSchema{Name: name, Local: true, SK: []KeyAttr{sk}})
 	}
 }
 
 // indexSchema is one secondary index. For a local index PK is the table's
 // partition key.
 type indexSchema struct {
-	Name    string
-	Local   bool
-	PK, SK  KeyAttr // SK.Name == "" when the index has no sort key
-	skCount int     // number of sort keys given to an option (validation only)
+	Name  string
+	Local bool
+	// PK and SK are the key attributes in key order; SK is empty when the
+	// index has no sort key. While tags are read, a slot of a position not
+	// (yet) given has an empty Name.
+	PK, SK []KeyAttr
+	// tagForms records, per role (0 pk, 1 sk), whether tags used the plain
+	// form (bit 1: gsi=N:pk) and the numbered one (bit 2: gsi=N:pk1).
+	tagForms [2]uint8
 }
+
+// attrs returns the index's key attributes: partition, then sort.
+func (ix *indexSchema) attrs() []KeyAttr {
+	return append(slices.Clip(ix.PK), ix.SK...)
+}
+
+// multi reports whether the index has a multi-attribute key.
+func (ix *indexSchema) multi() bool { return len(ix.PK) > 1 || len(ix.SK) > 1 }
 
 // fieldInfo is one struct field with its parsed ddb tag.
 type fieldInfo struct {
@@ -145,8 +191,8 @@ func (s *schema) index(name string) (*indexSchema, error) {
 func (s *schema) positionAttrs(index string) []KeyAttr {
 	attrs := s.keyAttrs()
 	if ix := s.indexes[index]; ix != nil {
-		for _, a := range []KeyAttr{ix.PK, ix.SK} {
-			if a.Name != "" && a.Name != s.pk.Name && a.Name != s.sk.Name {
+		for _, a := range ix.attrs() {
+			if !slices.Contains(attrs, a) {
 				attrs = append(attrs, a)
 			}
 		}
@@ -201,18 +247,17 @@ func buildSchema(typ reflect.Type, o *tableOptions) (*schema, error) {
 			return nil, schemaErr(typ, "", "index %q declared twice", ix.Name)
 		}
 		c := *ix
-		var err error
-		if !c.Local {
-			if c.PK, err = s.declared(c.PK, "index partition key"); err != nil {
-				return nil, err
-			}
+		c.PK, c.SK = slices.Clone(ix.PK), slices.Clone(ix.SK)
+		roles := [2][]KeyAttr{c.PK, c.SK}
+		if c.Local {
+			roles[0] = nil // the table's partition key, set by finishIndexes
 		}
-		if c.skCount > 1 {
-			return nil, schemaErr(typ, "", "index %q: at most one sort key", ix.Name)
-		}
-		if c.SK.Name != "" {
-			if c.SK, err = s.declared(c.SK, "index sort key"); err != nil {
-				return nil, err
+		for r, list := range roles {
+			for i := range list {
+				var err error
+				if list[i], err = s.declared(list[i], indexRoleName(c.Name, r, i, len(list) > 1)); err != nil {
+					return nil, err
+				}
 			}
 		}
 		s.indexes[c.Name] = &c
@@ -318,9 +363,10 @@ func (s *schema) applyTagOption(f structField, opt string) error {
 	case opt == "ttl":
 		return role(&s.ttl, "ttl")
 	case strings.HasPrefix(opt, "gsi="):
-		name, part, ok := strings.Cut(strings.TrimPrefix(opt, "gsi="), ":")
-		if !ok || name == "" || (part != "pk" && part != "sk") {
-			return schemaErr(typ, f.Name, "bad option %q: want gsi=IndexName:pk or gsi=IndexName:sk", opt)
+		name, part, _ := strings.Cut(strings.TrimPrefix(opt, "gsi="), ":")
+		role, pos, plain, ok := parseIndexPart(part)
+		if !ok || name == "" {
+			return schemaErr(typ, f.Name, "bad option %q: want gsi=IndexName:pk or gsi=IndexName:sk, or pk1 to pk4 / sk1 to sk4 for a multi-attribute key", opt)
 		}
 		ix := s.indexes[name]
 		if ix == nil {
@@ -330,10 +376,21 @@ func (s *schema) applyTagOption(f structField, opt string) error {
 		if ix.Local {
 			return schemaErr(typ, f.Name, "index %q is both global and local", name)
 		}
-		if part == "pk" {
-			return key(&ix.PK, "partition key of index "+name)
+		form := uint8(2)
+		if plain {
+			form = 1
 		}
-		return key(&ix.SK, "sort key of index "+name)
+		if ix.tagForms[role] |= form; ix.tagForms[role] == 3 {
+			return schemaErr(typ, f.Name, "index %q mixes gsi=%s:%s and gsi=%s:%s1: number every attribute of a multi-attribute key", name, name, roleTags[role], name, roleTags[role])
+		}
+		list := &ix.PK
+		if role == 1 {
+			list = &ix.SK
+		}
+		for len(*list) < pos {
+			*list = append(*list, KeyAttr{})
+		}
+		return key(&(*list)[pos-1], indexRoleName(name, role, pos-1, !plain))
 	case strings.HasPrefix(opt, "timefmt="):
 		return s.checkTimeFmt(f, opt)
 	case strings.HasPrefix(opt, "lsi="):
@@ -347,15 +404,48 @@ func (s *schema) applyTagOption(f structField, opt string) error {
 			}
 			return schemaErr(typ, f.Name, "two sort key fields for local index %q", name)
 		}
-		ix := &indexSchema{Name: name, Local: true}
+		ix := &indexSchema{Name: name, Local: true, SK: make([]KeyAttr, 1)}
 		s.indexes[name] = ix
-		return key(&ix.SK, "sort key of index "+name)
+		return key(&ix.SK[0], "sort key of index "+name)
 	default:
 		return schemaErr(typ, f.Name, "unknown ddb tag option %q", opt)
 	}
 }
 
-// finishIndexes completes and checks indexes once the table key is known.
+// roleTags are the tag words of the two roles of a global index's key.
+var roleTags = [2]string{"pk", "sk"}
+
+// parseIndexPart parses the part after the colon of gsi=Name:part: the
+// role (0 partition, 1 sort), the 1-based position, and whether the plain
+// form (pk, sk) was used.
+func parseIndexPart(part string) (role, pos int, plain, ok bool) {
+	for r, w := range roleTags {
+		rest, found := strings.CutPrefix(part, w)
+		switch {
+		case !found:
+			continue
+		case rest == "":
+			return r, 1, true, true
+		case len(rest) == 1 && '1' <= rest[0] && rest[0] <= '0'+maxIndexKeyAttrs:
+			return r, int(rest[0] - '0'), false, true
+		}
+	}
+	return 0, 0, false, false
+}
+
+// indexRoleName names key attribute i (0-based) of role r (0 partition,
+// 1 sort) of index ix in errors, with its position when numbered.
+func indexRoleName(ix string, r, i int, numbered bool) string {
+	what := [2]string{"partition key", "sort key"}[r] + " of index " + ix
+	if numbered {
+		what = fmt.Sprintf("%s (%s%d)", what, roleTags[r], i+1)
+	}
+	return what
+}
+
+// finishIndexes completes and checks indexes once the table key is known:
+// every global index has 1 to 4 partition key attributes and 0 to 4 sort
+// key attributes, numbered without gaps, no attribute twice in its key.
 func (s *schema) finishIndexes() error {
 	names := make([]string, 0, len(s.indexes))
 	for n := range s.indexes {
@@ -368,17 +458,36 @@ func (s *schema) finishIndexes() error {
 			return schemaErr(s.itemType, "", "%v", err)
 		}
 		if ix.Local {
-			if s.sk.Name == "" {
-				return schemaErr(s.itemType, ix.SK.Name, "local index %q needs a table with a sort key", n)
+			if len(ix.SK) != 1 {
+				return schemaErr(s.itemType, "", "local index %q needs exactly one sort key", n)
 			}
-			ix.PK = s.pk
+			if s.sk.Name == "" {
+				return schemaErr(s.itemType, ix.SK[0].Name, "local index %q needs a table with a sort key", n)
+			}
+			ix.PK = []KeyAttr{s.pk}
 			continue
 		}
-		if ix.PK.Name == "" {
-			return schemaErr(s.itemType, ix.SK.Name, "global index %q has no partition key (gsi=%s:pk)", n, n)
+		if len(ix.PK) == 0 {
+			field := ""
+			if len(ix.SK) > 0 {
+				field = ix.SK[0].Name
+			}
+			return schemaErr(s.itemType, field, "global index %q has no partition key (gsi=%s:pk)", n, n)
 		}
-		if ix.PK.Name == ix.SK.Name {
-			return schemaErr(s.itemType, ix.PK.Name, "global index %q uses one attribute as both keys", n)
+		seen := map[string]bool{}
+		for r, list := range [2][]KeyAttr{ix.PK, ix.SK} {
+			if len(list) > maxIndexKeyAttrs {
+				return schemaErr(s.itemType, list[maxIndexKeyAttrs].Name, "global index %q has %d %s attributes; DynamoDB allows at most %d", n, len(list), [2]string{"partition key", "sort key"}[r], maxIndexKeyAttrs)
+			}
+			for i, a := range list {
+				if a.Name == "" {
+					return schemaErr(s.itemType, "", "global index %q has no gsi=%s:%s%d but has a later position: number key attributes from 1 without gaps", n, n, roleTags[r], i+1)
+				}
+				if seen[a.Name] {
+					return schemaErr(s.itemType, a.Name, "global index %q uses attribute %q twice in its key", n, a.Name)
+				}
+				seen[a.Name] = true
+			}
 		}
 	}
 	return nil
@@ -391,15 +500,21 @@ func (s *schema) keyField(f structField, role string) (*fieldInfo, KeyAttr, erro
 	if existing := s.byAttr[f.Name]; existing != nil {
 		fi = existing
 	}
-	pv := reflect.New(fi.Type).Elem()
-	fillProbe(pv)
-	av, _ := encodeFieldValue(&fi.structField, pv)
-	t := scalarType(av)
+	t := probeKeyType(&fi.structField)
 	if t == "" {
 		return nil, KeyAttr{}, schemaErr(s.itemType, f.Name, "%s field of type %v does not encode as a string, number or binary", role, f.Type)
 	}
 	s.byAttr[f.Name] = fi
 	return fi, KeyAttr{Name: f.Name, Type: t}, nil
+}
+
+// probeKeyType returns the scalar type field f's values encode as, or ""
+// when they are not S, N or B.
+func probeKeyType(f *structField) types.ScalarAttributeType {
+	pv := reflect.New(f.Type).Elem()
+	fillProbe(pv)
+	av, _ := encodeFieldValue(f, pv)
+	return scalarType(av)
 }
 
 // fillProbe makes v a non-nil value so that pointers and byte slices encode

@@ -340,8 +340,8 @@ func (t *Table[T]) encode(op string, item T) (map[string]types.AttributeValue, e
 		}
 	}
 	for _, ix := range t.schema.indexes {
-		for _, a := range []KeyAttr{ix.PK, ix.SK} {
-			if v, ok := av[a.Name]; ok && a.Name != "" {
+		for _, a := range ix.attrs() {
+			if v, ok := av[a.Name]; ok {
 				if err := checkKeyValue(a, v); err != nil {
 					return nil, keyErr(op, t.name, a.Name, fmt.Errorf("index %s: %w", ix.Name, err))
 				}
@@ -371,7 +371,7 @@ func (t *Table[T]) decode(op string, item map[string]types.AttributeValue) (T, e
 func (t *Table[T]) keyFromValues(op string, vals Key) (map[string]types.AttributeValue, error) {
 	attrs := t.schema.keyAttrs()
 	if len(vals) != len(attrs) {
-		return nil, opErr(op, t.name, ErrInvalidKey, "%s", keyShapeMsg(t.name, attrs, len(vals)))
+		return nil, opErr(op, t.name, ErrInvalidKey, "%s", keyShapeMsg(fmt.Sprintf("table %q key", t.name), attrs, len(vals)))
 	}
 	k := make(map[string]types.AttributeValue, len(attrs))
 	for i, a := range attrs {
@@ -384,18 +384,22 @@ func (t *Table[T]) keyFromValues(op string, vals Key) (map[string]types.Attribut
 	return k, nil
 }
 
-// keyShapeMsg says what a table's key is and how many values were given:
+// keyShapeMsg says what a key (what) is and how many values were given:
 // table "orders" key is (Customer S, Placed S); got 1 value.
-func keyShapeMsg(table string, attrs []KeyAttr, n int) string {
+func keyShapeMsg(what string, attrs []KeyAttr, n int) string {
 	parts := make([]string, len(attrs))
 	for i, a := range attrs {
 		parts[i] = a.Name + " " + string(a.Type)
 	}
-	plural := "s"
+	return fmt.Sprintf("%s is (%s); got %d value%s", what, strings.Join(parts, ", "), n, plural(n))
+}
+
+// plural returns "s" unless n is 1.
+func plural(n int) string {
 	if n == 1 {
-		plural = ""
+		return ""
 	}
-	return fmt.Sprintf("table %q key is (%s); got %d value%s", table, strings.Join(parts, ", "), n, plural)
+	return "s"
 }
 
 // withKeyPaths returns paths plus the key attributes of the table and of

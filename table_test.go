@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -436,10 +437,10 @@ func TestBadSchemas(t *testing.T) {
 	if s.version == nil || s.version.Name != "V" || s.created.Name != "C" || s.updated.Name != "U" || s.ttl.Name != "TTL" {
 		t.Errorf("reserved roles not recorded: %+v", s)
 	}
-	if g := s.indexes["GS1"]; g == nil || g.PK != BinaryKey("G") || g.SK.Name != "" {
+	if g := s.indexes["GS1"]; g == nil || !slices.Equal(g.PK, []KeyAttr{BinaryKey("G")}) || len(g.SK) != 0 {
 		t.Errorf("GS1 = %+v", g)
 	}
-	if g := s.indexes["GS2"]; g == nil || g.PK != NumberKey("H") || g.SK != BinaryKey("G") {
+	if g := s.indexes["GS2"]; g == nil || !slices.Equal(g.PK, []KeyAttr{NumberKey("H")}) || !slices.Equal(g.SK, []KeyAttr{BinaryKey("G")}) {
 		t.Errorf("GS2 = %+v", g)
 	}
 	if _, err := NewTable[order](nil, "tbl"); !errors.Is(err, ErrInvalidInput) {
@@ -592,7 +593,7 @@ func TestKeyTypes(t *testing.T) {
 		"T": StringKey("T"), "TU": NumberKey("TU"), "Omit": StringKey("Omit"),
 	}
 	for ix, w := range want {
-		if got := tbl.schema.indexes["ix"+ix].PK; got != w {
+		if got := tbl.schema.indexes["ix"+ix].PK; !slices.Equal(got, []KeyAttr{w}) {
 			t.Errorf("index %s key = %+v, want %+v", ix, got, w)
 		}
 	}

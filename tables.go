@@ -150,9 +150,10 @@ type TableDescription struct {
 // IndexDescription is the live state of a secondary index.
 type IndexDescription struct {
 	Name string
-	// PK and SK are the index's key attributes; SK.Name is empty when the
-	// index has no sort key.
-	PK, SK KeyAttr
+	// PK and SK are the index's partition and sort key attributes in key
+	// order: one each, or up to four each for a global index with
+	// multi-attribute keys; SK is empty when the index has no sort key.
+	PK, SK KeyAttrs
 	// Projection is ALL, KEYS_ONLY or INCLUDE; Include lists the non-key
 	// attributes of an INCLUDE projection.
 	Projection types.ProjectionType
@@ -201,7 +202,7 @@ func (t *Table[T]) createInput(op string, opts []CreateOption) (*dynamodb.Create
 	s := t.schema
 	in := &dynamodb.CreateTableInput{
 		TableName:            aws.String(t.name),
-		KeySchema:            keySchema(s.pk, s.sk),
+		KeySchema:            keySchema([]KeyAttr{s.pk}, s.keyAttrs()[1:]),
 		AttributeDefinitions: defs,
 		BillingMode:          types.BillingModePayPerRequest,
 	}
@@ -283,12 +284,12 @@ func (t *Table[T]) createOpts(op string, opts []CreateOption) (*createOptions, e
 // failing with ErrInvalidSchema when one attribute has two types.
 func (t *Table[T]) attrDefs(op string, only *indexSchema) ([]types.AttributeDefinition, error) {
 	s := t.schema
-	attrs := []KeyAttr{s.pk, s.sk}
+	attrs := s.keyAttrs()
 	if only != nil {
-		attrs = append(attrs, only.PK, only.SK)
+		attrs = append(attrs, only.attrs()...)
 	} else {
 		for _, ix := range t.sortedIndexes() {
-			attrs = append(attrs, ix.PK, ix.SK)
+			attrs = append(attrs, ix.attrs()...)
 		}
 	}
 	seen := map[string]types.ScalarAttributeType{}
@@ -319,10 +320,14 @@ func (t *Table[T]) sortedIndexes() []*indexSchema {
 	return out
 }
 
-func keySchema(pk, sk KeyAttr) []types.KeySchemaElement {
-	ks := []types.KeySchemaElement{{AttributeName: aws.String(pk.Name), KeyType: types.KeyTypeHash}}
-	if sk.Name != "" {
-		ks = append(ks, types.KeySchemaElement{AttributeName: aws.String(sk.Name), KeyType: types.KeyTypeRange})
+// keySchema lists the partition key attributes (HASH), then the sort key
+// attributes (RANGE), each in key order, as DynamoDB's KeySchema does.
+func keySchema(pk, sk []KeyAttr) []types.KeySchemaElement {
+	ks := make([]types.KeySchemaElement, 0, len(pk)+len(sk))
+	for i, list := range [2][]KeyAttr{pk, sk} {
+		for _, a := range list {
+			ks = append(ks, types.KeySchemaElement{AttributeName: aws.String(a.Name), KeyType: [2]types.KeyType{types.KeyTypeHash, types.KeyTypeRange}[i]})
+		}
 	}
 	return ks
 }
@@ -405,13 +410,13 @@ func describe(td *types.TableDescription) *TableDescription {
 	for _, d := range td.AttributeDefinitions {
 		attrTypes[aws.ToString(d.AttributeName)] = d.AttributeType
 	}
-	keys := func(ks []types.KeySchemaElement) (pk, sk KeyAttr) {
+	keys := func(ks []types.KeySchemaElement) (pk, sk KeyAttrs) {
 		for _, k := range ks {
 			a := KeyAttr{Name: aws.ToString(k.AttributeName), Type: attrTypes[aws.ToString(k.AttributeName)]}
 			if k.KeyType == types.KeyTypeHash {
-				pk = a
+				pk = append(pk, a)
 			} else {
-				sk = a
+				sk = append(sk, a)
 			}
 		}
 		return pk, sk
@@ -439,7 +444,8 @@ func describe(td *types.TableDescription) *TableDescription {
 	if td.BillingModeSummary != nil && td.BillingModeSummary.BillingMode == types.BillingModePayPerRequest {
 		d.Throughput = nil
 	}
-	d.PK, d.SK = keys(td.KeySchema)
+	pk, sk := keys(td.KeySchema)
+	d.PK, d.SK = first(pk), first(sk)
 	for _, g := range td.GlobalSecondaryIndexes {
 		ix := IndexDescription{Name: aws.ToString(g.IndexName), Status: g.IndexStatus}
 		ix.PK, ix.SK = keys(g.KeySchema)
@@ -459,6 +465,14 @@ func describe(td *types.TableDescription) *TableDescription {
 		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
 	}
 	return d
+}
+
+// first returns the first of attrs, or the zero KeyAttr.
+func first(attrs []KeyAttr) KeyAttr {
+	if len(attrs) == 0 {
+		return KeyAttr{}
+	}
+	return attrs[0]
 }
 
 // active reports whether the table and all its global indexes are active.
@@ -604,15 +618,15 @@ func (t *Table[T]) Ensure(ctx context.Context, opts ...CreateOption) error {
 // differences that cannot be fixed by adding indexes.
 func (t *Table[T]) compare(d *TableDescription) (missing []*indexSchema, diffs []string) {
 	s := t.schema
-	keyDiff := func(what string, wantPK, wantSK, gotPK, gotSK KeyAttr) {
-		if wantPK != gotPK {
+	keyDiff := func(what string, wantPK, wantSK, gotPK, gotSK []KeyAttr) {
+		if !slices.Equal(wantPK, gotPK) {
 			diffs = append(diffs, fmt.Sprintf("%s partition key: live %s, Go %s", what, fmtKey(gotPK), fmtKey(wantPK)))
 		}
-		if wantSK != gotSK {
+		if !slices.Equal(wantSK, gotSK) {
 			diffs = append(diffs, fmt.Sprintf("%s sort key: live %s, Go %s", what, fmtKey(gotSK), fmtKey(wantSK)))
 		}
 	}
-	keyDiff("table", s.pk, s.sk, d.PK, d.SK)
+	keyDiff("table", []KeyAttr{s.pk}, s.keyAttrs()[1:], nonEmpty(d.PK), nonEmpty(d.SK))
 	for _, ix := range t.sortedIndexes() {
 		kind := "global"
 		list := d.GlobalIndexes
@@ -641,11 +655,25 @@ func (t *Table[T]) compare(d *TableDescription) (missing []*indexSchema, diffs [
 	return missing, diffs
 }
 
-func fmtKey(a KeyAttr) string {
+// nonEmpty returns a as a key of one attribute, or of none when a is zero.
+func nonEmpty(a KeyAttr) []KeyAttr {
 	if a.Name == "" {
+		return nil
+	}
+	return []KeyAttr{a}
+}
+
+// fmtKey formats a key's attributes for a SchemaMismatchError:
+// "Tenant (S), Region (S)", or "none".
+func fmtKey(attrs []KeyAttr) string {
+	if len(attrs) == 0 {
 		return "none"
 	}
-	return fmt.Sprintf("%s (%s)", a.Name, a.Type)
+	parts := make([]string, len(attrs))
+	for i, a := range attrs {
+		parts[i] = fmt.Sprintf("%s (%s)", a.Name, a.Type)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // addIndex creates global index ix on the live table and waits until it

@@ -17,6 +17,7 @@ import (
 	"encoding/hex"
 	"os"
 	"regexp"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -123,19 +124,16 @@ func createTableFor(t testing.TB, c Client, s *schema) string {
 			defs = append(defs, types.AttributeDefinition{AttributeName: aws.String(a.Name), AttributeType: a.Type})
 		}
 	}
-	keySchema := func(pk, sk KeyAttr) []types.KeySchemaElement {
-		def(pk)
-		ks := []types.KeySchemaElement{{AttributeName: aws.String(pk.Name), KeyType: types.KeyTypeHash}}
-		if sk.Name != "" {
-			def(sk)
-			ks = append(ks, types.KeySchemaElement{AttributeName: aws.String(sk.Name), KeyType: types.KeyTypeRange})
+	keySchema := func(pk, sk []KeyAttr) []types.KeySchemaElement {
+		for _, a := range append(slices.Clip(pk), sk...) {
+			def(a)
 		}
-		return ks
+		return keySchema(pk, sk)
 	}
 	in := &dynamodb.CreateTableInput{
 		TableName:   aws.String(name),
 		BillingMode: types.BillingModePayPerRequest,
-		KeySchema:   keySchema(s.pk, s.sk),
+		KeySchema:   keySchema([]KeyAttr{s.pk}, s.keyAttrs()[1:]),
 	}
 	all := &types.Projection{ProjectionType: types.ProjectionTypeAll}
 	for _, ix := range s.indexes {

@@ -5,8 +5,16 @@
 //
 //	entity     PK                SK                          GSI1PK           GSI1SK
 //	Customer   CUSTOMER#<id>     PROFILE                     EMAIL#<email>    CUSTOMER
-//	Order      CUSTOMER#<cust>   ORDER#<yyyy-mm-dd>#<id>     STATUS#<status>  <yyyy-mm-dd>#<id>
+//	Order      CUSTOMER#<cust>   ORDER#<yyyy-mm-dd>#<id>     -                -
 //	OrderLine  CUSTOMER#<cust>   LINE#<order>#<nnn>          -                -
+//
+// The global index ByStatus has a multi-attribute key made of Order's own
+// attributes: partition key Status, sort key (Date, ID). Before DynamoDB's
+// multi-attribute keys, the same access pattern needed synthetic GSI1
+// attributes rendered from templates, kept in step with Status and Date:
+//
+//	ddb.IndexKeys("GSI1", "STATUS#{Status}", "{Date:2006-01-02}#{ID}")   // before
+//	ddb.IndexFields("ByStatus")                                          // after
 //
 // Access patterns:
 //
@@ -16,11 +24,12 @@
 //     lines in one request                     CUSTOMER#<id>, decoded by type
 //  4. A customer's orders in a date range      Query PK, SK between ORDER#<from> and ORDER#<to>
 //  5. The lines of one order                   Query PK, SK begins_with LINE#<order>#
-//  6. Open orders across customers, by date    QueryIndex GSI1, STATUS#open
+//  6. Open orders across customers, by date    QueryIndex ByStatus, Status = open
+//  7. Open orders of one day                   QueryIndex ByStatus, Status = open, Date in that day
 //
-// It talks to DDB_ENDPOINT when set (for example a dynalite started with
-// `node node_modules/.bin/dynalite --port 4567` and DDB_ENDPOINT=http://127.0.0.1:4567),
-// otherwise to an in-process ddbtest server.
+// It talks to DDB_ENDPOINT when set (for example ddblocal, or DynamoDB),
+// otherwise to an in-process ddbtest server. (dynalite does not support
+// multi-attribute index keys.)
 package main
 
 import (
@@ -70,7 +79,8 @@ type Model struct {
 // NewModel declares the entities of the table called name.
 func NewModel(client ddb.Client, name string) (*Model, error) {
 	app, err := ddb.NewSingleTable(client, name,
-		ddb.WithGlobalIndex("GSI1", ddb.StringKey("GSI1PK"), ddb.StringKey("GSI1SK")))
+		ddb.WithGlobalIndex("GSI1", ddb.StringKey("GSI1PK"), ddb.StringKey("GSI1SK")),
+		ddb.WithGlobalIndex("ByStatus", ddb.StringKey("Status"), ddb.StringKey("Date"), ddb.StringKey("ID")))
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +92,7 @@ func NewModel(client ddb.Client, name string) (*Model, error) {
 	}
 	if m.Orders, err = ddb.DefineEntity[Order](app, "Order",
 		ddb.Keys("CUSTOMER#{CustomerID}", "ORDER#{Date:2006-01-02}#{ID}"),
-		ddb.IndexKeys("GSI1", "STATUS#{Status}", "{Date:2006-01-02}#{ID}")); err != nil {
+		ddb.IndexFields("ByStatus")); err != nil {
 		return nil, err
 	}
 	if m.Lines, err = ddb.DefineEntity[OrderLine](app, "OrderLine",
@@ -160,14 +170,24 @@ func main() {
 	}
 	fmt.Printf("5. order o1 has %d lines\n", len(lines))
 
-	// 6. Open orders of every customer, oldest first.
+	// 6. Open orders of every customer, oldest first: ByStatus's sort key
+	// is (Date, ID), the orders' own attributes.
 	fmt.Println("6. open orders:")
-	for o, err := range m.Orders.QueryIndex("GSI1", Order{Status: "open"}).All(ctx) {
+	for o, err := range m.Orders.QueryIndex("ByStatus", Order{Status: "open"}).All(ctx) {
 		if err != nil {
 			log.Fatal(err)
 		}
 		fmt.Printf("   %s of %s on %s\n", o.ID, o.CustomerID, o.Date.Format("2006-01-02"))
 	}
+
+	// 7. Open orders of May 20th: a range on the first sort key attribute
+	// (a time, stored so that text order is time order).
+	may20 := time.Date(2024, 5, 20, 0, 0, 0, 0, time.UTC)
+	day, err := m.Orders.QueryIndex("ByStatus", Order{Status: "open"}, ddb.Between(may20, may20.Add(24*time.Hour-1))).Collect(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("7. %d open order(s) on 2024-05-20\n", len(day))
 }
 
 // seed writes a few customers, orders and lines.
