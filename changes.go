@@ -102,7 +102,10 @@ func FromLatest() ChangeOption {
 // FromPosition resumes after pos, the Position of a change a previous feed
 // of the same table yielded: the feed yields the changes strictly after it,
 // with no gap and no repeat. A position that is malformed, modified or from
-// another table fails with ErrInvalidCursor.
+// another table fails with ErrInvalidCursor. A position older than the
+// stream's 24-hour retention, whose shards or next records were trimmed,
+// resumes at the oldest records the stream still holds, after yielding
+// ErrTrimmed.
 func FromPosition(pos string) ChangeOption {
 	return func(o *changeOptions) { o.pos = pos }
 }
@@ -121,11 +124,13 @@ func PollInterval(d time.Duration) ChangeOption {
 // its parent was read to its end, and the readable shards (the children
 // of a split, the shards of other partitions) are read at the same time,
 // their changes merged as they arrive, with at most 8 reads in flight. An
-// item's changes are in one shard at a time, so they come in order. An
-// open shard is polled (see PollInterval). The sequence ends only with an
-// error (a failed request, ctx's end, an undecodable image), or when the
-// stream was disabled and every shard read; breaking out of the loop stops
-// it at once and leaves no goroutine. A SingleTable's feed is its
+// item's changes are in one shard at a time, so they come in order. A
+// shard whose parent is no longer listed (trimmed by the stream's
+// retention) is read at once. An open shard is polled (see PollInterval).
+// The sequence ends with an error (a failed request, ctx's end, an
+// undecodable image) other than ErrTrimmed, or when the stream was
+// disabled and every shard read; breaking out of the loop stops it at once
+// and leaves no goroutine. A SingleTable's feed is its
 // Table().Changes, whose items are of their entity types.
 func (t *Table[T]) Changes(ctx context.Context, sc StreamsClient, opts ...ChangeOption) iter.Seq2[Change[T], error] {
 	o := changeOptions{start: stypes.ShardIteratorTypeTrimHorizon, poll: defaultPoll}
@@ -143,6 +148,15 @@ func (t *Table[T]) Changes(ctx context.Context, sc StreamsClient, opts ...Change
 }
 
 const changesOp = "Changes"
+
+// ErrTrimmed is yielded by Changes, with an empty Change, when changes
+// after the feed's position may have been lost to the stream's 24-hour
+// retention: a position (or a feed fallen behind) older than that, whose
+// shard or next records are gone. It is the one error after which the
+// feed goes on if the loop continues, as DynamoDB's Kinesis client does,
+// from the oldest records the stream still holds; a consumer that cannot
+// tolerate the gap stops and rebuilds its state (from a Scan, say).
+var ErrTrimmed = errors.New("ddb: stream records trimmed")
 
 // errStopped ends a feed whose consumer broke out of the loop.
 var errStopped = errors.New("ddb: feed stopped")
@@ -173,6 +187,7 @@ type feed[T any] struct {
 	parents map[string]string     // shard -> parent, of the last DescribeStream
 	enabled bool                  // the stream was enabled at the last DescribeStream
 	first   bool                  // the first DescribeStream is done
+	trimmed bool                  // changes were lost to retention: yield ErrTrimmed
 	busy    int                   // fetches in flight
 	results chan fetched
 	wg      sync.WaitGroup
@@ -190,10 +205,11 @@ type shardRead struct {
 
 // fetched is the result of one fetch.
 type fetched struct {
-	r    *shardRead
-	recs []stypes.Record
-	end  bool // the shard was read to its end
-	err  error
+	r       *shardRead
+	recs    []stypes.Record
+	end     bool // the shard was read to its end
+	trimmed bool // records to read were lost to retention
+	err     error
 }
 
 // run reads the stream until it ends, an error or a stop, and then waits
@@ -226,6 +242,9 @@ func (f *feed[T]) loop(ctx context.Context, yield func(Change[T], error) bool) e
 		if !describeDue.IsZero() && !now.Before(describeDue) {
 			waiting, err := f.refresh(ctx)
 			if err != nil {
+				return err
+			}
+			if err := f.yieldTrimmed(yield); err != nil {
 				return err
 			}
 			switch {
@@ -280,6 +299,10 @@ func (f *feed[T]) yieldFetched(res fetched, yield func(Change[T], error) bool) (
 	if res.err != nil {
 		return false, res.err
 	}
+	f.trimmed = f.trimmed || res.trimmed
+	if err := f.yieldTrimmed(yield); err != nil {
+		return false, err
+	}
 	for _, rec := range res.recs {
 		ch, err := f.change(r.id, rec)
 		if err != nil {
@@ -304,27 +327,54 @@ func (f *feed[T]) yieldFetched(res fetched, yield func(Change[T], error) bool) (
 	return false, nil
 }
 
+// yieldTrimmed yields ErrTrimmed if changes were lost since it last did.
+func (f *feed[T]) yieldTrimmed(yield func(Change[T], error) bool) error {
+	if !f.trimmed {
+		return nil
+	}
+	f.trimmed = false
+	if !yield(Change[T]{}, opErr(changesOp, f.t.name, ErrTrimmed, "changes after the position were trimmed from the stream; reading on from its oldest records")) {
+		return errStopped
+	}
+	return nil
+}
+
 // fetch reads the next records of r (getting an iterator first if it has
 // none), retrying throttling and expired iterators with the package's
-// backoff, and sends the result to f.results.
+// backoff, and sends the result to f.results. A shard gone or trimmed
+// past r's next record is read from its trim horizon, or as ended.
 func (f *feed[T]) fetch(ctx context.Context, r *shardRead) {
 	defer f.wg.Done()
 	res := fetched{r: r}
 	res.err = retryLoop(ctx, f.backoff(), func() (bool, error) {
+		var out *dynamodbstreams.GetRecordsOutput
+		err := error(nil)
 		if r.it == nil {
-			out, err := f.sc.GetShardIterator(ctx, r.start)
-			if err != nil {
-				return false, err
+			var it *dynamodbstreams.GetShardIteratorOutput
+			if it, err = f.sc.GetShardIterator(ctx, r.start); err == nil {
+				r.it = it.ShardIterator
 			}
-			r.it = out.ShardIterator
 		}
-		out, err := f.sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: r.it})
+		if err == nil {
+			out, err = f.sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: r.it})
+		}
 		var expired *stypes.ExpiredIteratorException
-		if errors.As(err, &expired) {
+		var trimmed *stypes.TrimmedDataAccessException
+		var gone *stypes.ResourceNotFoundException
+		switch {
+		case errors.As(err, &expired):
 			r.it = nil // resume after the last change yielded
 			return false, errRetry
-		}
-		if err != nil {
+		case errors.As(err, &trimmed):
+			r.it, res.trimmed = nil, true
+			r.start.ShardIteratorType, r.start.SequenceNumber = stypes.ShardIteratorTypeTrimHorizon, nil
+			return false, errRetry
+		case errors.As(err, &gone):
+			// The shard was trimmed: refresh, finding it no longer
+			// listed, signals it (or fails if the stream is gone).
+			res.end = true
+			return true, nil
+		case err != nil:
 			return false, err
 		}
 		res.recs, r.it, res.end = out.Records, out.NextShardIterator, out.NextShardIterator == nil
@@ -375,9 +425,7 @@ func (f *feed[T]) refresh(ctx context.Context) (waiting bool, err error) {
 	}
 	if !f.first {
 		f.first = true
-		if err := f.resume(order); err != nil {
-			return false, err
-		}
+		f.resume(order)
 	}
 	read := f.ancestors()
 	for _, s := range order {
@@ -400,7 +448,9 @@ func (f *feed[T]) refresh(ctx context.Context) (waiting bool, err error) {
 		}
 		f.active[id] = &shardRead{id: id, start: start}
 	}
-	// Forget the ended shards that are gone or whose children are named.
+	// Forget the shards that are gone (trimmed, with the changes after the
+	// position in them, or maybe in their children's trimmed records), and
+	// the ended shards whose children are named.
 	read = f.ancestors()
 	hasChild := map[string]bool{}
 	for _, p := range f.parents {
@@ -409,8 +459,11 @@ func (f *feed[T]) refresh(ctx context.Context) (waiting bool, err error) {
 	for id, q := range f.pos {
 		_, listed := f.parents[id]
 		switch {
+		case !listed && f.active[id] == nil:
+			delete(f.pos, id)
+			f.trimmed = true
 		case q != shardEnded:
-		case !listed || read[id]:
+		case read[id]:
 			delete(f.pos, id)
 		case !hasChild[id]:
 			waiting = f.enabled
@@ -420,22 +473,18 @@ func (f *feed[T]) refresh(ctx context.Context) (waiting bool, err error) {
 }
 
 // resume adapts the start to the first listing of the stream's shards, in
-// lineage order: it checks that a position's shards are still there, and
-// marks as read the shards a version 1 position or FromLatest skips.
-func (f *feed[T]) resume(order []stypes.Shard) error {
+// lineage order: it marks as read the shards a version 1 position or
+// FromLatest skips. (The shards a position names that are no longer listed
+// are dropped by refresh.)
+func (f *feed[T]) resume(order []stypes.Shard) {
 	switch {
 	case f.o.pos != "":
-		listed := false
-		for id := range f.pos {
-			_, ok := f.parents[id]
-			listed = listed || ok
+		// A version 1 position whose shard is listed: the shards before
+		// its own in lineage order were read.
+		if _, listed := f.parents[f.legacy]; !listed {
+			return
 		}
-		if !listed {
-			return opErr(changesOp, f.t.name, ErrInvalidCursor, "the position's shards are no longer in the stream")
-		}
-		// A version 1 position: the shards before its own in lineage
-		// order were read.
-		for i := 0; f.legacy != "" && i < len(order) && aws.ToString(order[i].ShardId) != f.legacy; i++ {
+		for i := 0; i < len(order) && aws.ToString(order[i].ShardId) != f.legacy; i++ {
 			f.pos[aws.ToString(order[i].ShardId)] = shardEnded
 		}
 	case f.o.start == stypes.ShardIteratorTypeLatest:
@@ -450,7 +499,6 @@ func (f *feed[T]) resume(order []stypes.Shard) error {
 				ShardId: aws.String(id), ShardIteratorType: stypes.ShardIteratorTypeLatest}}
 		}
 	}
-	return nil
 }
 
 // ancestors returns the listed ancestors of the shards the position

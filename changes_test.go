@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 	"github.com/ddb-go/ddb/ddbtest"
 	"go.uber.org/goleak"
@@ -523,13 +524,18 @@ func TestChangesSingleTable(t *testing.T) {
 	}
 }
 
+// fakeClock returns a clock for ddbtest.WithClock, from 2026-01-02
+// 03:04:05 UTC, and a function that moves it on.
+func fakeClock() (clock func() time.Time, advance func(time.Duration)) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	return func() time.Time { mu.Lock(); defer mu.Unlock(); return now },
+		func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+}
+
 func TestChangesExpiredIterator(t *testing.T) {
 	t.Parallel()
-	var (
-		mu  sync.Mutex
-		now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	clock, advance := fakeClock()
 	tbl, srv := newFeedTable[feedItem](t, types.StreamViewTypeNewImage, ddbtest.WithClock(clock))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -545,9 +551,7 @@ func TestChangesExpiredIterator(t *testing.T) {
 			break
 		}
 		// The feed's iterator expires (after 15 minutes) before its next read.
-		mu.Lock()
-		now = now.Add(16 * time.Minute)
-		mu.Unlock()
+		advance(16 * time.Minute)
 		if err := tbl.Put(ctx, feedItem{ID: "b"}); err != nil {
 			t.Fatal(err)
 		}
@@ -710,5 +714,99 @@ func TestChangesDeletedTable(t *testing.T) {
 	}
 	if fmt.Sprint(got) != "[b c]" {
 		t.Errorf("got %v, want [b c]", got)
+	}
+}
+
+// TestChangesTrimmed: after 25 hours of the server's clock the stream's
+// first shard is trimmed and the second's records have expired. A new
+// feed reads the shards whose parent is gone at once; a position in a
+// trimmed shard, or before trimmed records, yields ErrTrimmed and goes on
+// from the oldest records left; a position after which nothing was
+// trimmed yields no error.
+func TestChangesTrimmed(t *testing.T) {
+	t.Parallel()
+	clock, advance := fakeClock()
+	tbl, srv := newFeedTable[feedItem](t, types.StreamViewTypeNewImage, ddbtest.WithClock(clock))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	sc := srv.StreamsClient()
+	poll := PollInterval(time.Millisecond)
+	put := func(ids ...string) {
+		t.Helper()
+		for _, id := range ids {
+			if err := tbl.Put(ctx, feedItem{ID: id}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	roll := func() {
+		t.Helper()
+		if err := srv.RollStreamShard("us-east-1", tbl.Name()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// read takes n changes (and the ErrTrimmed before them) from a feed
+	// started with opts, as "id" or "trimmed".
+	read := func(n int, opts ...ChangeOption) (got []string, chs []Change[feedItem]) {
+		t.Helper()
+		for ch, err := range tbl.Changes(ctx, sc, append([]ChangeOption{poll}, opts...)...) {
+			switch {
+			case errors.Is(err, ErrTrimmed):
+				if ch.Position != "" || ch.New != nil {
+					t.Errorf("ErrTrimmed came with a change: %+v", ch)
+				}
+				got = append(got, "trimmed")
+				continue
+			case err != nil:
+				t.Fatalf("after %v: %v", got, err)
+			}
+			got, chs = append(got, ch.New.ID), append(chs, ch)
+			if n--; n == 0 {
+				break
+			}
+		}
+		return got, chs
+	}
+
+	put("a", "b") // shard 0, closed at 0h
+	roll()
+	put("c", "c2") // shard 1, closed at 20h
+	_, first := read(4)
+	advance(20 * time.Hour)
+	roll()
+	put("d") // shard 2, at 20h
+	advance(5 * time.Hour)
+	put("e") // at 25h
+	srv.SweepTTL()
+	dt, err := srv.Client().DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(tbl.Name())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: dt.Table.LatestStreamArn}); err != nil || len(d.StreamDescription.Shards) != 2 {
+		t.Fatalf("DescribeStream after 25h: %v; want 2 shards listed", err)
+	}
+	pos := func(i int) []ChangeOption { return []ChangeOption{FromPosition(first[i].Position)} }
+
+	for _, tc := range []struct {
+		name string
+		opts []ChangeOption
+		want string
+	}{
+		{"trim horizon", nil, "[d e]"},
+		{"after a (trimmed shard)", pos(0), "[trimmed d e]"},
+		{"after b (trimmed shard's end)", pos(1), "[trimmed d e]"},
+		{"after c (before a trimmed record)", pos(2), "[trimmed d e]"},
+		{"after c2 (nothing after it trimmed)", pos(3), "[d e]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, chs := read(2, tc.opts...)
+			if fmt.Sprint(got) != tc.want {
+				t.Fatalf("got %v, want %s", got, tc.want)
+			}
+			// The positions after ErrTrimmed resume without it.
+			if got, _ := read(1, FromPosition(chs[0].Position)); fmt.Sprint(got) != "[e]" {
+				t.Errorf("from d's position: got %v, want [e]", got)
+			}
+		})
 	}
 }

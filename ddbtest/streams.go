@@ -49,7 +49,11 @@ import (
 // Retention: records older than 24 hours of the server's clock are not
 // returned; they are trimmed from the store after writes (at most once a
 // second) and by the TTL sweep (every second, or SweepTTL with WithClock),
-// which also forgets streams disabled more than 24 hours ago. DeleteTable
+// which also forgets streams disabled more than 24 hours ago and stops
+// listing the shards closed more than 24 hours ago whose records are all
+// trimmed (keptShards). Each shard records the last of its records
+// trimmed (shardMeta.Trimmed): a read starting at or before it answers
+// TrimmedDataAccessException, as DynamoDB does. DeleteTable
 // disables the table's stream and keeps its streams (retiredStreams),
 // recorded in the store under retiredPrefix, until the sweep forgets them.
 
@@ -101,6 +105,10 @@ type shardMeta struct {
 	ID, Parent string `json:",omitempty"`
 	Start, End string `json:",omitempty"`
 	Lo, Hi     uint64 `json:",omitempty"`
+	Closed     int64  `json:",omitempty"` // when End was set (Unix ms)
+	// Trimmed is the sequence number of the last of its records trimmed
+	// from the store: reading from there on would miss records.
+	Trimmed string `json:",omitempty"`
 }
 
 // hashSpace is the number of key hashes.
@@ -124,6 +132,15 @@ func (sh shardMeta) holds(h uint32) bool {
 func (sh shardMeta) opened() time.Time {
 	ms, _ := strconv.ParseInt(strings.TrimPrefix(sh.ID, "shardId-")[:min(20, len(sh.ID))], 10, 64)
 	return time.UnixMilli(ms)
+}
+
+// closedAt returns when sh was closed (when it was opened, for a shard
+// closed before that was recorded).
+func (sh shardMeta) closedAt() time.Time {
+	if sh.Closed != 0 {
+		return time.UnixMilli(sh.Closed)
+	}
+	return sh.opened()
 }
 
 // keyHash returns the hash of partition key value v that routes its
@@ -198,7 +215,9 @@ func (t *table) streamCommitted() {
 	t.rollIfDue(now)
 	if now.Sub(t.stream.lastTrim) >= time.Second {
 		t.stream.lastTrim = now
-		_ = trimStreamTree(t.stream.batch, t.stream.tree, now)
+		if sm := t.liveStream(); trimStreamTree(t.stream.batch, t.stream.tree, sm.Shards, now) {
+			_ = t.stream.save()
+		}
 	}
 }
 
@@ -267,7 +286,7 @@ func applyStreamSpec(m *tableMeta, spec *streamSpec, creating bool, now time.Tim
 		for i := range sm.Shards {
 			if sh := &sm.Shards[i]; sh.End == "" {
 				start, _ := parseSeq(sh.Start)
-				sh.End = formatSeq(max(seq, start))
+				sh.End, sh.Closed = formatSeq(max(seq, start)), now.UnixMilli()
 			}
 		}
 		return nil
@@ -411,7 +430,7 @@ func (t *table) rollShards(n uint64) error {
 		if old[i].End != "" {
 			continue
 		}
-		sm.Shards[i].End = formatSeq(t.stream.seq)
+		sm.Shards[i].End, sm.Shards[i].Closed = formatSeq(t.stream.seq), now.UnixMilli()
 		lo, hi := old[i].hashRange()
 		for k := range n {
 			// Child k holds the k-th n-th of the parent's hashes (none
@@ -502,21 +521,32 @@ func (t *table) appendStreamRecord(w BatchWriter, res *writeResult) error {
 }
 
 // trimStreamTree deletes from tr, in one batch, the records older than
-// the retention period.
-func trimStreamTree(batch func(fn func(w BatchWriter) error) error, tr Tree, now time.Time) error {
+// the retention period, and sets the Trimmed of the shards that held
+// them. It reports whether it deleted any.
+func trimStreamTree(batch func(fn func(w BatchWriter) error) error, tr Tree, shards []shardMeta, now time.Time) bool {
 	cutoff := uint64(now.Add(-streamRetention).UnixMilli())
 	var old [][]byte
+	trimmed := make([]string, len(shards)) // the last record trimmed, by shard
 	tr.Ascend(nil, func(k, v []byte) bool {
 		if len(v) < 8 || binary.BigEndian.Uint64(v) >= cutoff {
 			return false
 		}
 		old = append(old, k)
+		seq, _ := parseSeq(string(k))
+		hash, all, _ := storedRecord(v)
+		for i, sh := range shards {
+			start, _ := parseSeq(sh.Start)
+			end, closed := parseSeq(sh.End)
+			if seq >= start && (!closed || seq <= end) && (all || sh.holds(hash)) {
+				trimmed[i] = string(k)
+			}
+		}
 		return true
 	})
 	if len(old) == 0 {
-		return nil
+		return false
 	}
-	return batch(func(w BatchWriter) error {
+	err := batch(func(w BatchWriter) error {
 		for _, k := range old {
 			if err := w.Delete(tr, k); err != nil {
 				return err
@@ -524,10 +554,39 @@ func trimStreamTree(batch func(fn func(w BatchWriter) error) error, tr Tree, now
 		}
 		return nil
 	})
+	if err != nil {
+		return false
+	}
+	for i, k := range trimmed {
+		if k != "" {
+			shards[i].Trimmed = k
+		}
+	}
+	return true
+}
+
+// keptShards returns the shards that stay listed: all but the closed ones
+// closed longer than the retention period ago whose records are all
+// trimmed from tr, which DynamoDB no longer lists either.
+func keptShards(shards []shardMeta, tr Tree, now time.Time) []shardMeta {
+	var first uint64 // of the oldest record tr holds, 0 for none
+	tr.Ascend(nil, func(k, _ []byte) bool {
+		first, _ = parseSeq(string(k))
+		return false
+	})
+	keep := make([]shardMeta, 0, len(shards))
+	for _, sh := range shards {
+		end, closed := parseSeq(sh.End)
+		if !closed || now.Sub(sh.closedAt()) <= streamRetention || first != 0 && first <= end {
+			keep = append(keep, sh)
+		}
+	}
+	return keep
 }
 
 // trimStreams rolls the open shards of t's stream over if they are due,
-// deletes from t's streams the records older than the retention period
+// deletes from t's streams the records older than the retention period,
+// stops listing the closed shards whose records are all gone (keptShards)
 // and forgets the streams disabled longer ago than that, as the TTL sweep
 // runs.
 func (s *Server) trimStreams(t *table, now time.Time) error {
@@ -547,17 +606,23 @@ func (s *Server) trimStreams(t *table, now time.Time) error {
 	t.rollIfDue(now)
 	var keep []streamMeta
 	var gone []string
+	changed := false
 	for _, sm := range t.meta.Streams {
 		if sm.Disabled && sm.DisabledAt > 0 && now.Sub(time.UnixMilli(int64(sm.DisabledAt*1000))) > streamRetention {
 			gone = append(gone, sm.Label)
 			continue
 		}
-		keep = append(keep, sm)
-		if err := trimStreamTree(s.batch, t.stream.trees[sm.Label], now); err != nil {
-			return err
+		tr := t.stream.trees[sm.Label]
+		sm.Shards = slices.Clone(sm.Shards) // trimStreamTree sets their Trimmed
+		if trimStreamTree(s.batch, tr, sm.Shards, now) {
+			changed = true
 		}
+		if shards := keptShards(sm.Shards, tr, now); len(shards) < len(sm.Shards) {
+			sm.Shards, changed = shards, true
+		}
+		keep = append(keep, sm)
 	}
-	if len(gone) == 0 {
+	if len(gone) == 0 && !changed {
 		return nil
 	}
 	old := t.meta.Streams
@@ -941,6 +1006,12 @@ func findShard(sm *streamMeta, id string) (shardMeta, error) {
 	return shardMeta{}, dynamoError("ResourceNotFoundException", "Requested resource not found: Shard does not exist")
 }
 
+// trimmedError is the error of a read of shard that starts with a
+// trimmed record: past the shard's trim horizon.
+func trimmedError(shard string) *apiError {
+	return dynamoError("TrimmedDataAccessException", "The data you are trying to access has been trimmed: shard "+shard+" no longer holds records this old")
+}
+
 func (s *Server) getShardIterator(body []byte) ([]byte, error) {
 	var in struct {
 		streamArnInput
@@ -959,10 +1030,11 @@ func (s *Server) getShardIterator(body []byte) ([]byte, error) {
 	}
 	start, _ := parseSeq(sh.Start)
 	end, closed := parseSeq(sh.End)
+	trimmed, _ := parseSeq(sh.Trimmed)
 	it := shardIterator{arn: *in.StreamArn, shard: sh.ID, created: s.clock()}
 	switch in.ShardIteratorType {
 	case "TRIM_HORIZON":
-		it.from = start
+		it.from = max(start, trimmed+1)
 	case "LATEST":
 		it.from = t.stream.seq + 1
 		if closed {
@@ -979,6 +1051,9 @@ func (s *Server) getShardIterator(body []byte) ([]byte, error) {
 		it.from = n
 		if in.ShardIteratorType == "AFTER_SEQUENCE_NUMBER" {
 			it.from++
+		}
+		if it.from <= trimmed {
+			return nil, trimmedError(sh.ID)
 		}
 	}
 	return encodeResponse(struct{ ShardIterator string }{it.encode()})
@@ -1014,6 +1089,9 @@ func (s *Server) getRecords(body []byte) ([]byte, error) {
 	sh, err := findShard(sm, it.shard)
 	if err != nil {
 		return nil, err
+	}
+	if trimmed, _ := parseSeq(sh.Trimmed); it.from <= trimmed {
+		return nil, trimmedError(sh.ID)
 	}
 	end, closed := parseSeq(sh.End)
 	tr := t.stream.trees[sm.Label]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -96,6 +97,24 @@ func newStreamTable(t *testing.T, table string, vt types.StreamViewType, opts ..
 	c := srv.Client()
 	mkTable(t, c, table, "", withStream(vt))
 	return srv, c, srv.StreamsClient()
+}
+
+// openDurable returns a function that opens a server on the bolt store
+// at a new path of t's, with a clock (from 2026-01-02 03:04:05 UTC) that
+// advance moves on.
+func openDurable(t *testing.T) (open func() *Server, advance func(time.Duration)) {
+	path := filepath.Join(t.TempDir(), "db")
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	open = func() *Server {
+		st, err := OpenBoltStore(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return NewUnstartedServer(WithStore(st), WithClock(clock))
+	}
+	return open, func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 }
 
 var streamArnRE = regexp.MustCompile(`^arn:aws:dynamodb:us-east-1:000000000000:table/([^/]+)/stream/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$`)
@@ -667,17 +686,7 @@ func TestStreamShardAge(t *testing.T) {
 // name has a stream of its own.
 func TestStreamOfDeletedTable(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "db")
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	open := func() *Server {
-		st, err := OpenBoltStore(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return NewUnstartedServer(WithStore(st), WithClock(clock))
-	}
+	open, advance := openDurable(t)
 	srv := open()
 	c := srv.Client()
 	mkTable(t, c, "gone", "", withStream(types.StreamViewTypeKeysOnly))
@@ -713,14 +722,125 @@ func TestStreamOfDeletedTable(t *testing.T) {
 		t.Fatalf("ListStreams: %v, %+v; want both streams", err, ls)
 	}
 
-	mu.Lock()
-	now = now.Add(25 * time.Hour)
-	mu.Unlock()
+	advance(25 * time.Hour)
 	srv.SweepTTL()
 	if _, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)}); err == nil {
 		t.Fatal("the deleted table's stream is still there after 25 hours")
 	}
 	if ls, err := sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String("gone")}); err != nil || len(ls.Streams) != 1 {
 		t.Fatalf("ListStreams after 25 hours: %v, %+v; want the new table's stream", err, ls)
+	}
+}
+
+// TestStreamShardTrim: the sweep stops listing a closed shard once it was
+// closed 24 hours ago and its records are trimmed, as DynamoDB does; its
+// child still names it as parent, and reading it fails as for an unknown
+// shard. A sequence number past a shard's trim horizon gets
+// TrimmedDataAccessException. Both survive a restart of a durable store.
+func TestStreamShardTrim(t *testing.T) {
+	t.Parallel()
+	open, advance := openDurable(t)
+	srv := open()
+	c := srv.Client()
+	sc := srv.StreamsClient(func(o *dynamodbstreams.Options) { o.RetryMaxAttempts = 1 })
+	mkTable(t, c, "trim", "", withStream(types.StreamViewTypeKeysOnly))
+	arn := streamArnOf(t, c, "trim")
+	ids := func() (ids []string) {
+		for _, sh := range shardsOf(t, sc, arn) {
+			ids = append(ids, aws.ToString(sh.ShardId))
+		}
+		return ids
+	}
+	getIt := func(shard string, typ stypes.ShardIteratorType, seq string) error {
+		in := &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn), ShardId: aws.String(shard), ShardIteratorType: typ}
+		if seq != "" {
+			in.SequenceNumber = aws.String(seq)
+		}
+		_, err := sc.GetShardIterator(ctx, in)
+		return err
+	}
+
+	put(t, c, "trim", item{"pk": s("a")}) // shard 0, at 0h
+	if err := srv.RollStreamShard(DefaultRegion, "trim"); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "trim", item{"pk": s("b")}) // shard 1, at 0h
+	put(t, c, "trim", item{"pk": s("c")})
+	advance(20 * time.Hour)
+	if err := srv.RollStreamShard(DefaultRegion, "trim"); err != nil { // shard 1 closed at 20h
+		t.Fatal(err)
+	}
+	put(t, c, "trim", item{"pk": s("d")}) // shard 2, at 20h
+	all := ids()
+	if len(all) != 3 {
+		t.Fatalf("shards: %v", all)
+	}
+	old, _ := readShard(t, sc, arn, all[1], stypes.ShardIteratorTypeTrimHorizon, "", 0)
+
+	// At 25h: shard 0 (closed at 0h) is gone; shard 1's records are
+	// trimmed, but it was closed 5 hours ago: listed, empty.
+	advance(5 * time.Hour)
+	srv.SweepTTL()
+	if got := ids(); !slices.Equal(got, all[1:]) {
+		t.Fatalf("shards after 25h: %v, want %v", got, all[1:])
+	}
+	if sh := shardsOf(t, sc, arn)[0]; aws.ToString(sh.ParentShardId) != all[0] {
+		t.Fatalf("shard 1's parent: %v, want the trimmed %s", aws.ToString(sh.ParentShardId), all[0])
+	}
+	if recs, _ := readShard(t, sc, arn, all[1], stypes.ShardIteratorTypeTrimHorizon, "", 0); len(recs) != 0 {
+		t.Fatalf("trimmed shard 1: %d records", len(recs))
+	}
+	seq := func(i int) string { return aws.ToString(old[i].Dynamodb.SequenceNumber) }
+	check := func(when string) {
+		t.Helper()
+		cases := []struct {
+			shard string
+			typ   stypes.ShardIteratorType
+			seq   string
+			code  string // "" for none
+		}{
+			{all[0], stypes.ShardIteratorTypeTrimHorizon, "", "ResourceNotFoundException"},
+			{all[1], stypes.ShardIteratorTypeAtSequenceNumber, seq(0), "TrimmedDataAccessException"},
+			{all[1], stypes.ShardIteratorTypeAfterSequenceNumber, seq(0), "TrimmedDataAccessException"},
+			{all[1], stypes.ShardIteratorTypeAtSequenceNumber, seq(1), "TrimmedDataAccessException"},
+			{all[1], stypes.ShardIteratorTypeAfterSequenceNumber, seq(1), ""}, // nothing after it was trimmed
+			{all[2], stypes.ShardIteratorTypeTrimHorizon, "", ""},
+		}
+		for _, tc := range cases {
+			err := getIt(tc.shard, tc.typ, tc.seq)
+			if tc.code == "" && err != nil {
+				t.Fatalf("%s: %s %s: %v", when, tc.typ, tc.seq, err)
+			} else if tc.code != "" {
+				wantCode(t, err, tc.code, "")
+			}
+		}
+	}
+	check("after 25h")
+	srv.Close()
+
+	srv = open()
+	defer srv.Close()
+	sc = srv.StreamsClient(func(o *dynamodbstreams.Options) { o.RetryMaxAttempts = 1 })
+	if got := ids(); !slices.Equal(got, all[1:]) {
+		t.Fatalf("shards after a restart: %v, want %v", got, all[1:])
+	}
+	check("after a restart")
+	// An iterator taken before the record it would read next is trimmed
+	// fails to read.
+	advance(18*time.Hour + 55*time.Minute)
+	it, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn), ShardId: aws.String(all[2]), ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	advance(10 * time.Minute) // d, written at 20h, expires
+	srv.SweepTTL()
+	_, err = sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+	wantCode(t, err, "TrimmedDataAccessException", "trimmed")
+	// At 45h, shard 1 was closed 25 hours ago: gone too; the open shard
+	// stays listed though its record expired.
+	advance(55 * time.Minute)
+	srv.SweepTTL()
+	if got := ids(); !slices.Equal(got, all[2:]) {
+		t.Fatalf("shards after 45h: %v, want %v", got, all[2:])
 	}
 }
