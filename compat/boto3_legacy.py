@@ -10,21 +10,15 @@ Exits non-zero on the first failure.
 """
 
 import sys
-import uuid
 
-import boto3
 from botocore.exceptions import ClientError
+
+import boto3_local
 
 
 def main(endpoint):
-    c = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="AKIDTEST",
-        aws_secret_access_key="test",
-    )
-    table = "boto3-legacy-" + uuid.uuid4().hex[:8]
+    c = boto3_local.client(endpoint)
+    table = boto3_local.table_name("boto3-legacy-")
     c.create_table(
         TableName=table,
         AttributeDefinitions=[

@@ -15,21 +15,14 @@ shards. Exits non-zero on the first failure.
 
 import sys
 import time
-import uuid
 
-import boto3
+import boto3_local
 
 
 def main(endpoint, expect_rollover):
-    kw = dict(
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="AKIDTEST",
-        aws_secret_access_key="test",
-    )
-    c = boto3.client("dynamodb", **kw)
-    s = boto3.client("dynamodbstreams", **kw)
-    table = "boto3-streams-" + uuid.uuid4().hex[:8]
+    c = boto3_local.client(endpoint)
+    s = boto3_local.client(endpoint, "dynamodbstreams")
+    table = boto3_local.table_name("boto3-streams-")
     c.create_table(
         TableName=table,
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
