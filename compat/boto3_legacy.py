@@ -14,13 +14,14 @@ import sys
 from botocore.exceptions import ClientError
 
 import boto3_local
+from boto3_local import expect
 
 
 def main(endpoint):
     c = boto3_local.client(endpoint)
-    table = boto3_local.table_name("boto3-legacy-")
-    c.create_table(
-        TableName=table,
+    with boto3_local.table(
+        c,
+        "boto3-legacy-",
         AttributeDefinitions=[
             {"AttributeName": "pk", "AttributeType": "S"},
             {"AttributeName": "sk", "AttributeType": "N"},
@@ -30,18 +31,9 @@ def main(endpoint):
             {"AttributeName": "sk", "KeyType": "RANGE"},
         ],
         BillingMode="PAY_PER_REQUEST",
-    )
-    c.get_waiter("table_exists").wait(TableName=table, WaiterConfig={"Delay": 1})
-    try:
+    ) as table:
         run(c, table)
-    finally:
-        c.delete_table(TableName=table)
     print("boto3 legacy API: OK")
-
-
-def expect(what, got, want):
-    if got != want:
-        raise AssertionError("%s: got %r, want %r" % (what, got, want))
 
 
 def run(c, table):

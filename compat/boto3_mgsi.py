@@ -19,6 +19,7 @@ import sys
 from botocore.exceptions import ClientError
 
 import boto3_local
+from boto3_local import expect
 
 KEY_SCHEMA = [
     {"AttributeName": "tenant", "KeyType": "HASH"},
@@ -31,9 +32,9 @@ KEY_SCHEMA = [
 
 def main(endpoint):
     c = boto3_local.client(endpoint)
-    table = boto3_local.table_name("boto3-mgsi-")
-    c.create_table(
-        TableName=table,
+    with boto3_local.table(
+        c,
+        "boto3-mgsi-",
         AttributeDefinitions=[
             {"AttributeName": "pk", "AttributeType": "S"},
             {"AttributeName": "tenant", "AttributeType": "S"},
@@ -47,18 +48,9 @@ def main(endpoint):
             {"IndexName": "byTenant", "KeySchema": KEY_SCHEMA, "Projection": {"ProjectionType": "ALL"}},
         ],
         BillingMode="PAY_PER_REQUEST",
-    )
-    c.get_waiter("table_exists").wait(TableName=table, WaiterConfig={"Delay": 1})
-    try:
+    ) as table:
         run(c, table)
-    finally:
-        c.delete_table(TableName=table)
     print("boto3 multi-attribute GSI keys: OK")
-
-
-def expect(what, got, want):
-    if got != want:
-        raise AssertionError("%s: got %r, want %r" % (what, got, want))
 
 
 def expect_error(what, call, code, message_part):

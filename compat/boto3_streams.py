@@ -17,32 +17,24 @@ import sys
 import time
 
 import boto3_local
+from boto3_local import expect
 
 
 def main(endpoint, expect_rollover):
     c = boto3_local.client(endpoint)
     s = boto3_local.client(endpoint, "dynamodbstreams")
-    table = boto3_local.table_name("boto3-streams-")
-    c.create_table(
-        TableName=table,
+    with boto3_local.table(
+        c,
+        "boto3-streams-",
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         BillingMode="PAY_PER_REQUEST",
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )
-    c.get_waiter("table_exists").wait(TableName=table, WaiterConfig={"Delay": 1})
-    try:
+    ) as table:
         shards = run(c, s, table)
-    finally:
-        c.delete_table(TableName=table)
     if expect_rollover and shards < 2:
         raise AssertionError("records in %d shard(s), want a rollover" % shards)
     print("boto3 streams: OK (%d shards)" % shards)
-
-
-def expect(what, got, want):
-    if got != want:
-        raise AssertionError("%s: got %r, want %r" % (what, got, want))
 
 
 def item(pk, v=None, **extra):

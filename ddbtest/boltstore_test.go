@@ -134,19 +134,27 @@ func boltQuerySK(t *testing.T, c *dynamodb.Client, table, pk string, forward, in
 	return out
 }
 
+// boltReopener returns a function that opens the same bolt file, in t's
+// temporary directory, each time it is called: a store to restart a
+// server on.
+func boltReopener(t *testing.T) func() Store {
+	path := filepath.Join(t.TempDir(), "db")
+	return func() Store {
+		st, err := OpenBoltStore(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+}
+
 // TestBoltStoreReopen stores tables with N, S and B sort keys through the
 // SDK over HTTP, closes the server, reopens the file, and reads the items
 // back in DynamoDB's order, from the tables and from their indexes.
 func TestBoltStoreReopen(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "reopen.db")
-	open := func() *Server {
-		st, err := OpenBoltStore(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return NewServer(WithStore(st))
-	}
+	store := boltReopener(t)
+	open := func() *Server { return NewServer(WithStore(store())) }
 
 	srv := open()
 	c := boltClient(srv.URL)

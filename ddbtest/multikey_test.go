@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -922,14 +921,8 @@ func mkMatch(op string, v, w types.AttributeValue) bool {
 // reopens it, and reads the indexes back.
 func TestMultiKeyBolt(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "multikey.db")
-	open := func() *Server {
-		st, err := OpenBoltStore(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return NewServer(WithStore(st))
-	}
+	store := boltReopener(t)
+	open := func() *Server { return NewServer(WithStore(store())) }
 	srv := open()
 	c := boltClient(srv.URL)
 	const name = "MKBolt"

@@ -2,7 +2,6 @@ package ddbtest
 
 import (
 	"context"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -103,17 +102,11 @@ func newStreamTable(t *testing.T, table string, vt types.StreamViewType, opts ..
 // at a new path of t's, with a clock (from 2026-01-02 03:04:05 UTC) that
 // advance moves on.
 func openDurable(t *testing.T) (open func() *Server, advance func(time.Duration)) {
-	path := filepath.Join(t.TempDir(), "db")
+	store := boltReopener(t)
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	open = func() *Server {
-		st, err := OpenBoltStore(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return NewUnstartedServer(WithStore(st), WithClock(clock))
-	}
+	open = func() *Server { return NewUnstartedServer(WithStore(store()), WithClock(clock)) }
 	return open, func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 }
 
@@ -446,13 +439,9 @@ func TestStreamShardRollover(t *testing.T) {
 // store, read over HTTP by a streams client that only knows the URL.
 func TestStreamDurable(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "db")
+	store := boltReopener(t)
 	open := func() (*Server, *dynamodb.Client, *dynamodbstreams.Client) {
-		st, err := OpenBoltStore(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := NewServer(WithStore(st))
+		srv := NewServer(WithStore(store()))
 		sc := dynamodbstreams.New(dynamodbstreams.Options{
 			Region:       "us-east-1",
 			BaseEndpoint: aws.String(srv.URL),

@@ -2,7 +2,6 @@ package ddbtest
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -258,13 +257,9 @@ func fns(f ...func(*dynamodb.CreateTableInput)) []func(*dynamodb.CreateTableInpu
 // defaults.
 func TestTableSettingsDurable(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "settings.db")
+	store := boltReopener(t)
 	open := func() (*Server, *dynamodb.Client) {
-		bolt, err := OpenBoltStore(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := NewTB(t, WithStore(bolt))
+		srv := NewTB(t, WithStore(store()))
 		return srv, srv.Client(func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 })
 	}
 	srv, c := open()
